@@ -1,0 +1,121 @@
+"""Command-line interface: parses arguments and calls the library API, nothing more.
+
+Bad input (a ``MosulmapError``) becomes a one-line message on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from mosulmap import settings
+from mosulmap.errors import MosulmapError
+
+
+def _reports_errors(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except MosulmapError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="mosulmap")
+def main() -> None:
+    """Map who controlled which neighbourhood of east Mosul, day by day, from the news."""
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per name.")
+@click.option("--gazetteer", type=click.Path(dir_okay=False), help="Place table (default: bundled).")
+@click.option("--polygons", type=click.Path(dir_okay=False), help="Polygon GeoJSON (default: bundled).")
+@_reports_errors
+def resolve(names: tuple[str, ...], as_json: bool, gazetteer: str | None, polygons: str | None) -> None:
+    """Resolve place-name spellings (Latin or Arabic) to east-Mosul neighbourhoods."""
+    from mosulmap.gazetteer import load_gazetteer
+    from mosulmap.io import geojson_dict
+    from mosulmap.polygons import load_polygons
+    from mosulmap.resolver import Resolver
+
+    resolver = Resolver(load_gazetteer(gazetteer))
+    shapes = load_polygons(polygons).set_index("place_id")
+    for match in resolver.resolve_many(names):
+        polys = [pid for pid in match.place_ids if match.is_resolved and pid in shapes.index]
+        if as_json:
+            data = match.to_dict()
+            data["names"] = {pid: resolver.gazetteer[pid].name for pid in match.place_ids}
+            data["polygons"] = geojson_dict(shapes.loc[polys].reset_index()) if polys else None
+            click.echo(json.dumps(data, ensure_ascii=False))
+            continue
+        label = ", ".join(f"{resolver.gazetteer[p].name} [{p}]" for p in match.place_ids)
+        line = f"{match.query!r}: {match.status.value}"
+        if match.place_ids:
+            line += f" -> {label}"
+        if match.method.value != "none":
+            line += f" ({match.method.value}, score {match.score:g})"
+        if match.reason:
+            line += f"; {match.reason}"
+        click.echo(line)
+        for pid in polys:
+            row = shapes.loc[pid]
+            c = row.geometry.representative_point()
+            click.echo(
+                f"    polygon {pid}: {row['geometry_source']}, {row['geometry_confidence']}, "
+                f"{row['area_km2']:g} km², around {c.y:.4f}N {c.x:.4f}E"
+            )
+        if match.is_resolved and not polys:
+            click.echo("    no polygon: the gazetteer has no position for this place")
+        if not match.is_resolved and match.alternatives:
+            shown = ", ".join(f"{c.name} ({c.score:g})" for c in match.alternatives[:3])
+            click.echo(f"    candidates: {shown}")
+
+
+@main.command()
+@click.option("--user", "user_file", type=click.Path(dir_okay=False), help="Real polygons to swap in.")
+@click.option("--name-column", help="Column of the user file holding the neighbourhood name.")
+@click.option("--layer", help="Layer of a multi-layer user file.")
+@click.option("--max-radius", default=1500.0, show_default=True, help="Largest derived cell radius, metres.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), default=None,
+    help=f"Output GeoJSON (default: {settings.POLYGONS_GEOJSON.relative_to(settings.ROOT)}).",
+)
+@_reports_errors
+def polygons(
+    user_file: str | None, name_column: str | None, layer: str | None, max_radius: float, out: str | None
+) -> None:
+    """Regenerate neighbourhood polygons from the gazetteer, optionally merging real ones."""
+    from mosulmap.polygons import build_polygons, write_polygons
+
+    gdf, report = build_polygons(user_file, name_column, layer, max_radius_m=max_radius)
+    path = write_polygons(gdf, out)
+    if report is not None:
+        click.echo(report.summary())
+    derived = int((gdf["geometry_source"] == "derived").sum())
+    click.echo(f"wrote {path}: {len(gdf)} polygons ({derived} derived, {len(gdf) - derived} user)")
+
+
+@main.command()
+@click.option("--polygons", "polygons_file", type=click.Path(dir_okay=False), help="Real polygons to swap in.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@_reports_errors
+def build(polygons_file: str | None, out_dir: str | None) -> None:
+    """Build the maps and exports into output/."""
+    from mosulmap.pipeline import build as run_build
+
+    result = run_build(out_dir, polygons_file)
+    for note in result.notes:
+        click.echo(note)
+    click.echo(f"wrote {len(result.files)} files to {result.out_dir}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,233 @@
+"""Gazetteer stage: load the place table and reference geometry of east Mosul.
+
+Input is ``gazetteer/places.csv`` (one row per place: east-bank neighbourhoods and, flagged out
+of scope, west-bank quarters and villages outside the city) and the east-bank extent GeoJSON.
+Output is a :class:`Gazetteer` of :class:`Place` records, the place points as a GeoDataFrame,
+and the extent polygon. Name resolution lives in ``resolver``; polygons in ``polygons``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from mosulmap import settings
+from mosulmap.errors import InputError
+
+
+class Scope(StrEnum):
+    """Where a place lies relative to the mapped area (the east bank of Mosul)."""
+
+    EAST_BANK = "east_bank"
+    WEST_BANK = "west_bank"
+    WEST_BANK_OR_EDGE = "west_bank_or_edge"
+    OUTSIDE_CITY = "outside_city"
+
+    @property
+    def label(self) -> str:
+        return {
+            "east_bank": "east bank",
+            "west_bank": "west bank",
+            "west_bank_or_edge": "west bank or city edge",
+            "outside_city": "outside the city",
+        }[self.value]
+
+
+REQUIRED_COLUMNS = ("place_id", "name", "arabic", "variants", "scope", "lat", "lon")
+COORD_CONFIDENCE = ("high", "medium", "low", "estimated", "")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry."""
+
+    place_id: str
+    name: str
+    arabic: str
+    variants: tuple[str, ...]
+    scope: Scope
+    feature_type: str
+    lat: float | None
+    lon: float | None
+    coord_source: str
+    coord_confidence: str
+    sources: str
+    notes: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every spelling the gazetteer knows for this place, canonical first."""
+        return tuple(n for n in (self.name, self.arabic, *self.variants) if n)
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+class Gazetteer:
+    """The places of the gazetteer, by id, in file order."""
+
+    def __init__(self, places: list[Place], source: Path | None = None) -> None:
+        self.source = source
+        self._places = {p.place_id: p for p in places}
+        self._by_name = {p.name: p for p in places}
+
+    def __getitem__(self, place_id: str) -> Place:
+        return self._places[place_id]
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._places
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places.values())
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def by_name(self, name: str) -> Place | None:
+        """The place whose canonical name is exactly ``name``."""
+        return self._by_name.get(name)
+
+    def east_bank(self) -> list[Place]:
+        return [p for p in self if p.scope is Scope.EAST_BANK]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as a DataFrame (variants joined with ``" | "``)."""
+        rows = [
+            {
+                "place_id": p.place_id,
+                "name": p.name,
+                "arabic": p.arabic,
+                "variants": " | ".join(p.variants),
+                "scope": p.scope.value,
+                "feature_type": p.feature_type,
+                "lat": p.lat,
+                "lon": p.lon,
+                "coord_source": p.coord_source,
+                "coord_confidence": p.coord_confidence,
+                "sources": p.sources,
+            }
+            for p in self
+        ]
+        return pd.DataFrame(rows)
+
+    def points(self, scope: Scope | None = Scope.EAST_BANK) -> gpd.GeoDataFrame:
+        """Places with a point, as a GeoDataFrame in WGS84."""
+        places = [p for p in self if p.has_point and (scope is None or p.scope is scope)]
+        frame = pd.DataFrame(
+            {
+                "place_id": [p.place_id for p in places],
+                "name": [p.name for p in places],
+                "coord_confidence": [p.coord_confidence for p in places],
+                "coord_source": [p.coord_source for p in places],
+            }
+        )
+        geometry = [Point(p.lon, p.lat) for p in places]
+        return gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.WGS84)
+
+
+def _parse_coord(raw: str, low: float, high: float, path: Path, line: int, column: str) -> float | None:
+    if not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError("not a number", path, line, column, raw) from None
+    if not low <= value <= high:
+        raise InputError(f"outside {low}..{high}", path, line, column, raw)
+    return value
+
+
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """Load and validate a gazetteer table.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        CSV with at least the columns in ``REQUIRED_COLUMNS``; defaults to the bundled
+        ``gazetteer/places.csv``.
+
+    Returns
+    -------
+    Gazetteer
+
+    Raises
+    ------
+    InputError
+        Missing columns, duplicate ids, unknown scopes or bad coordinates, with file and line.
+    """
+    path = Path(path or settings.PLACES_CSV)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read gazetteer: {exc.strerror}", path) from None
+    places: list[Place] = []
+    seen: set[str] = set()
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"missing columns {', '.join(missing)}", path, 1)
+        for row in reader:
+            line = reader.line_num
+            pid = (row["place_id"] or "").strip()
+            if not pid:
+                raise InputError("empty place_id", path, line, "place_id")
+            if pid in seen:
+                raise InputError("duplicate place_id", path, line, "place_id", pid)
+            seen.add(pid)
+            try:
+                scope = Scope(row["scope"].strip())
+            except ValueError:
+                raise InputError(
+                    f"scope must be one of {', '.join(s.value for s in Scope)}",
+                    path, line, "scope", row["scope"],
+                ) from None
+            lat = _parse_coord(row["lat"] or "", -90, 90, path, line, "lat")
+            lon = _parse_coord(row["lon"] or "", -180, 180, path, line, "lon")
+            if (lat is None) != (lon is None):
+                raise InputError("lat and lon must both be given or both be empty", path, line)
+            confidence = (row.get("coord_confidence") or "").strip()
+            if confidence not in COORD_CONFIDENCE:
+                raise InputError("unknown coord_confidence", path, line, "coord_confidence", confidence)
+            places.append(
+                Place(
+                    place_id=pid,
+                    name=row["name"].strip(),
+                    arabic=(row["arabic"] or "").strip(),
+                    variants=tuple(v.strip() for v in (row["variants"] or "").split("|") if v.strip()),
+                    scope=scope,
+                    feature_type=(row.get("feature_type") or "").strip(),
+                    lat=lat,
+                    lon=lon,
+                    coord_source=(row.get("coord_source") or "").strip(),
+                    coord_confidence=confidence,
+                    sources=(row.get("sources") or "").strip(),
+                    notes=(row.get("notes") or "").strip(),
+                )
+            )
+    return Gazetteer(places, source=path)
+
+
+def load_extent(path: str | Path | None = None) -> BaseGeometry:
+    """The east-bank extent polygon (WGS84) from a GeoJSON file."""
+    path = Path(path or settings.EXTENT_GEOJSON)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        geometries = [shape(f["geometry"]) for f in data["features"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a readable GeoJSON extent: {exc}", path) from None
+    if not geometries:
+        raise InputError("extent file has no features", path)
+    from shapely import union_all
+
+    return union_all(geometries)

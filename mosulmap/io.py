@@ -1,0 +1,88 @@
+"""Output helpers shared by every stage: atomic writes and deterministic GeoJSON/CSV text.
+
+Files are written to a temporary sibling and renamed into place, so a reader never sees a
+half-written file and a failure leaves the previous version intact. GeoJSON is serialised by
+hand (sorted features, coordinates rounded) so that the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+from shapely.geometry import mapping
+
+COORD_DECIMALS = 6  # ~0.1 m: far finer than any position in the gazetteer
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual file mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write UTF-8 ``text`` atomically (``\\n`` line ends on every platform)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _round_coords(obj: Any, decimals: int) -> Any:
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [round(float(v), decimals) for v in obj]
+        return [_round_coords(v, decimals) for v in obj]
+    return obj
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean(value.item())
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def geojson_dict(gdf: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> dict:
+    """A GeoDataFrame as a GeoJSON FeatureCollection dict (WGS84, rounded coordinates)."""
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(4326)
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    features = []
+    for row, geom in zip(gdf[columns].itertuples(index=False), gdf.geometry):
+        geometry = None
+        if geom is not None and not geom.is_empty:
+            geometry = mapping(geom)
+            geometry = {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"], decimals)}
+        props = {c: _clean(v) for c, v in zip(columns, row)}
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def geojson_text(gdf: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> str:
+    return json.dumps(geojson_dict(gdf, decimals), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path, decimals: int = COORD_DECIMALS) -> Path:
+    """Write a GeoDataFrame as deterministic GeoJSON, atomically."""
+    return atomic_write_text(path, geojson_text(gdf, decimals))

@@ -1,0 +1,300 @@
+"""Polygons stage: derive approximate neighbourhood polygons, or swap in a user's real ones.
+
+No public polygon set of Mosul neighbourhoods was reachable, so polygons are derived
+deterministically: the Voronoi cell of each east-bank point, clipped to the east-bank extent
+and to ``max_radius_m`` around the point, computed in UTM 38N. Each carries
+``geometry_source`` and ``geometry_confidence`` so maps can show it as approximate.
+A user with real polygons (GeoJSON, GeoPackage, Shapefile; any CRS; a name column) merges them
+in with :func:`import_user_polygons`: names go through the resolver, matched polygons replace
+derived ones, and unmatched, ambiguous or broken rows are reported, never forced onto a place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from mosulmap import settings
+from mosulmap.errors import InputError
+from mosulmap.gazetteer import Gazetteer, load_extent, load_gazetteer
+from mosulmap.io import write_geojson
+from mosulmap.resolver import MatchStatus, Resolver
+
+DEFAULT_MAX_RADIUS_M = 1500.0
+POLYGON_COLUMNS = [
+    "place_id",
+    "name",
+    "geometry_source",
+    "geometry_confidence",
+    "geometry_method",
+    "coord_confidence",
+    "area_km2",
+]
+NAME_COLUMN_GUESSES = (
+    "name", "name_en", "english", "neighbourhood", "neighborhood", "district", "hay",
+    "label", "name_ar", "arabic", "adm4_en", "adm3_en",
+)
+
+
+def derive_polygons(
+    gazetteer: Gazetteer | None = None,
+    extent: BaseGeometry | None = None,
+    max_radius_m: float = DEFAULT_MAX_RADIUS_M,
+) -> gpd.GeoDataFrame:
+    """Voronoi polygons of the east-bank points, clipped to the extent and a radius.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer, optional
+        Defaults to the bundled gazetteer; only east-bank places with a point get a polygon.
+    extent : shapely geometry, optional
+        WGS84 east-bank extent; defaults to ``gazetteer/east_bank_extent.geojson``.
+    max_radius_m : float
+        No cell reaches farther than this from its point, so edge cells do not swallow
+        open country.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per place with a point, columns ``POLYGON_COLUMNS``, CRS WGS84, sorted by id.
+    """
+    gazetteer = gazetteer or load_gazetteer()
+    extent = extent if extent is not None else load_extent()
+    points = gazetteer.points().to_crs(settings.METRIC_CRS)
+    area = gpd.GeoSeries([extent], crs=settings.WGS84).to_crs(settings.METRIC_CRS).iloc[0]
+    inside = points.within(area)
+    if not inside.all():
+        outside = ", ".join(points.loc[~inside, "place_id"])
+        raise InputError(f"points outside the east-bank extent: {outside}", gazetteer.source)
+    # Coincident points would share one cell: nudge later duplicates by a metre, deterministically.
+    coords = [(round(g.x, 3), round(g.y, 3)) for g in points.geometry]
+    seen: dict[tuple[float, float], int] = {}
+    for i, xy in enumerate(coords):
+        n = seen.get(xy, 0)
+        seen[xy] = n + 1
+        coords[i] = (xy[0] + n, xy[1])
+    multipoint = shapely.MultiPoint(coords)
+    cells = shapely.voronoi_polygons(multipoint, extend_to=area.envelope.buffer(5000), ordered=True)
+    geoms = []
+    for (x, y), cell in zip(coords, shapely.get_parts(cells)):
+        clipped = cell.intersection(area).intersection(shapely.Point(x, y).buffer(max_radius_m, 64))
+        geoms.append(_polygonal(clipped))
+    method = (
+        f"Voronoi cell of the place point, clipped to the east-bank extent and to "
+        f"{max_radius_m / 1000:g} km of the point"
+    )
+    frame = pd.DataFrame(
+        {
+            "place_id": points["place_id"].to_numpy(),
+            "name": points["name"].to_numpy(),
+            "geometry_source": "derived",
+            "geometry_confidence": "approximate",
+            "geometry_method": method,
+            "coord_confidence": points["coord_confidence"].to_numpy(),
+        }
+    )
+    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=settings.METRIC_CRS)
+    gdf["area_km2"] = (gdf.area / 1e6).round(3)
+    return gdf.to_crs(settings.WGS84)[POLYGON_COLUMNS + ["geometry"]].sort_values("place_id", ignore_index=True)
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
+    """Only the polygon parts of a geometry; None when there are none."""
+    if geom is None or geom.is_empty:
+        return None
+    if isinstance(geom, (Polygon, MultiPolygon)):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if isinstance(g, (Polygon, MultiPolygon))]
+    if not parts:
+        return None
+    merged = shapely.union_all(parts)
+    return merged if not merged.is_empty else None
+
+
+@dataclass
+class PolygonImport:
+    """What became of each row of a user's polygon file."""
+
+    polygons: gpd.GeoDataFrame
+    matched: list[tuple[int, str, str]] = field(default_factory=list)  # (row, name, place_id)
+    unmatched: list[tuple[int, str, str]] = field(default_factory=list)  # (row, name, reason)
+    repaired: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"{len(self.matched)} polygons matched to gazetteer places"]
+        lines += [f"  row {r}: {n!r} unmatched: {why}" for r, n, why in self.unmatched]
+        lines += [f"  row {r}: {n!r} geometry repaired" for r, n in self.repaired]
+        lines += [f"  row {r}: {n!r} rejected: {why}" for r, n, why in self.rejected]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _read_any(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    if not path.exists():
+        raise InputError("no such file", path)
+    try:
+        return gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable data
+        raise InputError(f"cannot read as a vector layer: {exc}", path) from None
+
+
+def import_user_polygons(
+    path: str | Path,
+    resolver: Resolver | None = None,
+    name_column: str | None = None,
+    layer: str | None = None,
+) -> PolygonImport:
+    """Read a user's polygon file and match each polygon to a gazetteer place by its name.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any vector format GDAL reads (GeoJSON, GeoPackage, Shapefile, ...), any CRS.
+    resolver : Resolver, optional
+        Defaults to one over the bundled gazetteer.
+    name_column : str, optional
+        Column holding the neighbourhood name; guessed from common names when omitted.
+    layer : str, optional
+        Layer of a multi-layer file.
+
+    Returns
+    -------
+    PolygonImport
+        Matched polygons (WGS84, columns ``POLYGON_COLUMNS``) and a per-row report.
+
+    Raises
+    ------
+    InputError
+        Unreadable file, no features, no name column, or no usable CRS.
+    """
+    path = Path(path)
+    resolver = resolver or Resolver()
+    raw = _read_any(path, layer)
+    if raw.empty:
+        raise InputError("the layer has no features", path)
+    column = name_column or next(
+        (c for g in NAME_COLUMN_GUESSES for c in raw.columns if c.lower() == g), None
+    )
+    if column is None or column not in raw.columns:
+        wanted = f"'{name_column}'" if name_column else "a name column"
+        raise InputError(f"{wanted} not found; columns are {', '.join(map(str, raw.columns))}", path)
+    report = PolygonImport(polygons=gpd.GeoDataFrame(columns=POLYGON_COLUMNS, geometry=[], crs=settings.WGS84))
+    if raw.crs is None:
+        minx, miny, maxx, maxy = raw.total_bounds
+        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+            report.warnings.append("file has no CRS; coordinates look like lon/lat, assumed EPSG:4326")
+            raw = raw.set_crs(settings.WGS84)
+        else:
+            raise InputError("file has no CRS and its coordinates are not lon/lat", path)
+    if raw.crs.is_geographic:
+        minx, miny, maxx, maxy = raw.total_bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            raise InputError(
+                f"coordinates are out of lon/lat range for {raw.crs.to_string()}: "
+                "the file has no CRS or a wrong one", path,
+            )
+    raw = raw.to_crs(settings.WGS84)
+    near = load_extent().buffer(0.1)  # about 10 km
+    if not raw.geometry.intersects(near).any():
+        report.warnings.append("no polygon lies near east Mosul: is the file's CRS right?")
+    names = ["" if pd.isna(v) else str(v) for v in raw[column]]
+    matches = resolver.resolve_many(names)
+    kept: dict[str, list[BaseGeometry]] = {}
+    for row, (name, geom, match) in enumerate(zip(names, raw.geometry, matches), start=1):
+        if geom is None or geom.is_empty:
+            report.rejected.append((row, name, "empty geometry"))
+            continue
+        if not geom.is_valid:
+            geom = _polygonal(shapely.make_valid(geom))
+            if geom is None:
+                report.rejected.append((row, name, "invalid geometry with no polygon left after repair"))
+                continue
+            report.repaired.append((row, name))
+        geom = _polygonal(geom)
+        if geom is None:
+            report.rejected.append((row, name, "not a polygon"))
+            continue
+        if match.status is MatchStatus.RESOLVED:
+            kept.setdefault(match.place_ids[0], []).append(geom)
+            report.matched.append((row, name, match.place_ids[0]))
+        else:
+            why = match.status.value + (f": {match.reason}" if match.reason else "")
+            report.unmatched.append((row, name, why))
+    gazetteer = resolver.gazetteer
+    rows = []
+    for pid in sorted(kept):
+        geom = shapely.union_all(kept[pid])
+        if len(kept[pid]) > 1:
+            report.warnings.append(f"{len(kept[pid])} polygons matched {pid}; merged into one")
+        rows.append(
+            {
+                "place_id": pid,
+                "name": gazetteer[pid].name,
+                "geometry_source": f"user: {path.name}",
+                "geometry_confidence": "user-supplied",
+                "geometry_method": f"polygon from {path.name}, matched by its {column!r} column",
+                "coord_confidence": gazetteer[pid].coord_confidence,
+                "geometry": geom,
+            }
+        )
+    if rows:
+        gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WGS84)
+        gdf["area_km2"] = (gdf.to_crs(settings.METRIC_CRS).area / 1e6).round(3)
+        report.polygons = gdf[POLYGON_COLUMNS + ["geometry"]]
+    return report
+
+
+def merge_polygons(derived: gpd.GeoDataFrame, user: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """User polygons replace derived ones; remaining derived cells give way to user polygons."""
+    if user.empty:
+        return derived
+    kept = derived[~derived["place_id"].isin(user["place_id"])].copy()
+    cover = shapely.union_all(list(user.geometry))
+    kept["geometry"] = [_polygonal(g.difference(cover)) for g in kept.geometry]
+    kept = kept[kept.geometry.notna()]
+    merged = pd.concat([kept, user], ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=settings.WGS84).sort_values(
+        "place_id", ignore_index=True
+    )
+
+
+def load_polygons(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Read a polygon set written by :func:`write_polygons` (default: the bundled one)."""
+    path = Path(path or settings.POLYGONS_GEOJSON)
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:
+        raise InputError(f"cannot read polygons: {exc}", path) from None
+    missing = [c for c in ("place_id", "geometry_source", "geometry_confidence") if c not in gdf.columns]
+    if missing:
+        raise InputError(f"missing columns {', '.join(missing)}", path)
+    return gdf
+
+
+def build_polygons(
+    user_file: str | Path | None = None,
+    name_column: str | None = None,
+    layer: str | None = None,
+    resolver: Resolver | None = None,
+    max_radius_m: float = DEFAULT_MAX_RADIUS_M,
+) -> tuple[gpd.GeoDataFrame, PolygonImport | None]:
+    """Derived polygons, with a user's polygons merged in when ``user_file`` is given."""
+    resolver = resolver or Resolver()
+    derived = derive_polygons(resolver.gazetteer, max_radius_m=max_radius_m)
+    if user_file is None:
+        return derived, None
+    report = import_user_polygons(user_file, resolver, name_column, layer)
+    return merge_polygons(derived, report.polygons), report
+
+
+def write_polygons(gdf: gpd.GeoDataFrame, path: str | Path | None = None) -> Path:
+    """Write a polygon set as deterministic GeoJSON (default: ``gazetteer/polygons.geojson``)."""
+    return write_geojson(gdf, path or settings.POLYGONS_GEOJSON)

@@ -1,0 +1,210 @@
+"""Build ``gazetteer/places.csv`` from the compiled research in ``../shared/gazetteer-research``.
+
+Run once when the research changes (``python scripts/import_research.py [RESEARCH_DIR]``); the
+output is committed and hand edits go into ``gazetteer/places.csv`` afterwards. Every row keeps
+its research sources; spellings seen in the curated claims file are added as variants with the
+claim ids that use them, so each variant stays traceable.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_RESEARCH = ROOT.parent / "shared" / "gazetteer-research"
+CLAIMS = ROOT / "data" / "claims" / "east_mosul_claims.csv"
+OUT = ROOT / "gazetteer" / "places.csv"
+
+COLUMNS = [
+    "place_id",
+    "name",
+    "arabic",
+    "variants",
+    "scope",
+    "feature_type",
+    "lat",
+    "lon",
+    "coord_source",
+    "coord_confidence",
+    "alt_lat",
+    "alt_lon",
+    "alt_coord_source",
+    "arabic_source",
+    "variant_sources",
+    "east_bank_evidence",
+    "notes",
+    "sources",
+    "research_id",
+]
+
+PAREN = re.compile(r"\(([^)]*)\)")
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def slug(name: str) -> str:
+    name = PAREN.sub("", name)
+    name = re.sub(r"['’`]", "", name.lower())
+    return re.sub(r"[^a-z0-9]+", "-", name).strip("-")
+
+
+def split_top_level(text: str, sep: str = ";") -> list[str]:
+    """Split on ``sep`` outside square brackets."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def expand_name(name: str) -> list[str]:
+    """'Falah 1 and 2' -> Falah 1, Falah 2; 'a / b' -> a, b; parentheticals dropped."""
+    out: list[str] = []
+    for part in re.split(r"\s+/\s+|/", PAREN.sub("", name)):
+        part = part.strip(" ,")
+        if not part or part.lower().startswith("no latin"):
+            continue
+        m = re.match(r"^(.*?)\s+1 and (?:\1\s+)?2$", part)
+        if m:
+            out += [f"{m.group(1)} 1", f"{m.group(1)} 2"]
+        else:
+            out.append(part)
+    return out
+
+
+def parse_variants(text: str) -> list[str]:
+    names: list[str] = []
+    for segment in split_top_level(text):
+        names += expand_name(re.sub(r"\[[^\]]*\]", "", segment))
+    return names
+
+
+def canonical_names(name: str) -> list[str]:
+    """'Khadra (Shuqaq al-Khadra / Green Apartments)' -> Khadra, Shuqaq al-Khadra, Green Apartments."""
+    names = expand_name(name)
+    for inner in PAREN.findall(name):
+        if inner.strip() not in {"?", ""}:
+            names += expand_name(inner)
+    return names
+
+
+def dedupe(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        if item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
+
+
+def claim_variants() -> dict[str, dict[str, list[str]]]:
+    """canonical name -> {spelling: [claim ids]} from the curated claims."""
+    out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    with CLAIMS.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["place_canonical"]:
+                out[row["place_canonical"]][row["place_as_written"]].append(row["claim_id"])
+    return out
+
+
+def east_rows(research: Path) -> list[dict[str, str]]:
+    from_claims = claim_variants()
+    rows = []
+    with (research / "east_mosul_neighborhoods.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            names = canonical_names(r["canonical_name_en"]) + parse_variants(
+                r["transliteration_variants"]
+            )
+            arabic = [a.strip() for a in r["arabic"].split("/") if a.strip()]
+            arabic += re.findall(r"[\u0600-\u06FF][\u0600-\u06FF ]*[\u0600-\u06FF]", r["arabic_source"])
+            claim_spellings = from_claims.get(r["canonical_name_en"], {})
+            names += [expand_name(s)[0] for s in claim_spellings if expand_name(s)]
+            variant_sources = r["transliteration_variants"]
+            if claim_spellings:
+                cited = "; ".join(
+                    f"{s} [claims {', '.join(ids)}]" for s, ids in claim_spellings.items()
+                )
+                variant_sources = f"{variant_sources}; {cited}" if variant_sources else cited
+            primary = canonical_names(r["canonical_name_en"])[0]
+            rows.append(
+                {
+                    "place_id": slug(primary),
+                    "name": r["canonical_name_en"],
+                    "arabic": arabic[0] if arabic else "",
+                    "variants": " | ".join(
+                        dedupe([n for n in names + arabic[1:] if n != r["canonical_name_en"]])
+                    ),
+                    "scope": "east_bank",
+                    "feature_type": r["feature_type"],
+                    "lat": r["lat"],
+                    "lon": r["lon"],
+                    "coord_source": r["coord_source"],
+                    "coord_confidence": r["coord_confidence"].split(" ")[0],
+                    "alt_lat": r["alt_lat"],
+                    "alt_lon": r["alt_lon"],
+                    "alt_coord_source": r["alt_coord_source"],
+                    "arabic_source": r["arabic_source"],
+                    "variant_sources": variant_sources,
+                    "east_bank_evidence": r["east_bank_evidence"],
+                    "notes": r["notes"],
+                    "sources": r["source"],
+                    "research_id": r["id"],
+                }
+            )
+    return rows
+
+
+def out_of_scope_rows(research: Path, taken: set[str]) -> list[dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    with (research / "out_of_scope_places.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            pid = slug(r["name"])
+            if pid in taken:
+                pid = f"{pid}-{r['scope'].replace('_', '-')}"
+            names = [n.strip() for n in r["variants"].split(";") if n.strip()]
+            latin = dedupe([v for n in names if not ARABIC.search(n) for v in expand_name(n)])
+            arabic = [n for n in names if ARABIC.search(n)]
+            row = merged.get(pid)
+            if row is None:
+                merged[pid] = row = {c: "" for c in COLUMNS}
+                row.update(place_id=pid, name=r["name"], scope=r["scope"], feature_type="")
+                row["research_id"] = "out_of_scope"
+            else:  # the research lists some places twice (a point row and a named row)
+                if row["scope"] != r["scope"]:
+                    row["scope"] = "west_bank" if "west_bank" in r["scope"] else row["scope"]
+            row["variants"] = " | ".join(
+                dedupe([v for v in row["variants"].split(" | ") if v] + latin[:] + arabic[1:])
+            )
+            row["arabic"] = row["arabic"] or (arabic[0] if arabic else "")
+            if r["lat"] and not row["lat"]:
+                row.update(lat=r["lat"], lon=r["lon"], coord_source="S_MSF", coord_confidence="medium")
+            row["sources"] = "; ".join(dedupe([s for s in (row["sources"], r["evidence"]) if s]))
+    return list(merged.values())
+
+
+def main(research: Path = DEFAULT_RESEARCH) -> None:
+    east = east_rows(research)
+    ids = [r["place_id"] for r in east]
+    assert len(ids) == len(set(ids)), "duplicate east-bank ids"
+    rows = east + out_of_scope_rows(research, set(ids))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    tmp = OUT.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(OUT)
+    print(f"wrote {OUT} ({len(east)} east-bank, {len(rows) - len(east)} out of scope)")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_RESEARCH)

@@ -1,0 +1,57 @@
+import csv
+
+import pytest
+
+from mosulmap.errors import InputError
+from mosulmap.gazetteer import Scope, load_extent, load_gazetteer
+
+
+def test_bundled_gazetteer_holds_every_research_row(gazetteer):
+    east = gazetteer.east_bank()
+    assert len(east) == 102  # all research rows, with or without a point
+    assert sum(p.has_point for p in east) == 36
+    karkukli = gazetteer["karkukli"]
+    assert not karkukli.has_point and "Karkojli" in karkukli.variants
+
+
+def test_out_of_scope_places_are_flagged(gazetteer):
+    assert gazetteer["zanjili"].scope is Scope.WEST_BANK
+    assert gazetteer["bartella"].scope is Scope.OUTSIDE_CITY
+    assert gazetteer["bab-sinjar"].scope is Scope.WEST_BANK
+    assert all(p.scope is Scope.EAST_BANK for p in gazetteer.east_bank())
+
+
+def test_points_lie_inside_the_east_bank_extent(gazetteer):
+    extent = load_extent()
+    points = gazetteer.points()
+    assert points.within(extent).all()
+    west = [p for p in gazetteer if p.scope is Scope.WEST_BANK_OR_EDGE and p.has_point]
+    assert west and all(not extent.contains(gazetteer.points(None).set_index("place_id").geometry[p.place_id])
+                        for p in west[:10])
+
+
+def _write(tmp_path, rows, header=("place_id", "name", "arabic", "variants", "scope", "lat", "lon")):
+    path = tmp_path / "places.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_bad_rows_are_reported_with_file_and_line(tmp_path):
+    path = _write(tmp_path, [["a", "A", "", "", "east_bank", "36.3", "43.2"],
+                             ["a", "B", "", "", "east_bank", "36.3", "43.2"]])
+    with pytest.raises(InputError, match=r"places.csv:3: column 'place_id': duplicate"):
+        load_gazetteer(path)
+    path = _write(tmp_path, [["a", "A", "", "", "north_bank", "36.3", "43.2"]])
+    with pytest.raises(InputError, match=r"places.csv:2: column 'scope'"):
+        load_gazetteer(path)
+    path = _write(tmp_path, [["a", "A", "", "", "east_bank", "x", "43.2"]])
+    with pytest.raises(InputError, match=r"places.csv:2: column 'lat': not a number"):
+        load_gazetteer(path)
+    path = _write(tmp_path, [["a"]], header=("place_id",))
+    with pytest.raises(InputError, match="missing columns"):
+        load_gazetteer(path)
+    with pytest.raises(InputError, match="cannot read"):
+        load_gazetteer(tmp_path / "absent.csv")
