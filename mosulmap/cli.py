@@ -104,6 +104,49 @@ def polygons(
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Claims file to write (.csv or .jsonl).")
+@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="Publication date for undated articles.")
+@_reports_errors
+def extract(files: tuple[str, ...], output: str | None, published) -> None:
+    """Extract dated control claims from news article text files.
+
+    A report per article goes to stderr: its date and how it was found, its claims, and the
+    names that could not be placed. Claims go to OUTPUT, or as CSV to stdout.
+    """
+    from mosulmap.claims import claims_csv, write_claims
+    from mosulmap.extract import extract_files
+
+    results = extract_files(files, published=published.date() if published else None)
+    claims = [c for r in results for c in r.claims]
+    for result in results:
+        click.echo(result.summary(), err=True)
+    if output:
+        write_claims(claims, output)
+        click.echo(f"wrote {len(claims)} claims to {output}", err=True)
+    else:
+        click.echo(claims_csv(claims), nl=False)
+
+
+@main.command("claims")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Stop at the first bad row.")
+@_reports_errors
+def check_claims(files: tuple[str, ...], strict: bool) -> None:
+    """Validate claims files and report bad rows and unresolved places (exit 1 if any row is bad)."""
+    from mosulmap.claims import load_claims
+
+    result = load_claims(files, strict=strict)
+    for problem in result.problems:
+        click.echo(f"error: {problem}", err=True)
+    for warning in result.warnings:
+        click.echo(f"unresolved: {warning}", err=True)
+    click.echo(result.summary())
+    if result.problems:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--polygons", "polygons_file", type=click.Path(dir_okay=False), help="Real polygons to swap in.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @_reports_errors

@@ -205,7 +205,15 @@ class Resolver:
             self._candidates(ids, score), reason=f"fits several places: {described}",
         )
 
-    def _lookup(self, query: str) -> Match | None:
+    def lookup(self, query: str, levels: tuple[str, ...] = ("exact", "normalised", "phonetic")) -> Match | None:
+        """Dictionary look-up only (no fuzzy step): a Match, or None if no key matches.
+
+        Text scanners use this to test candidate phrases cheaply and strictly.
+        """
+        match = self._lookup(query, levels)
+        return match if match is not None and match.method is not Method.NONE else None
+
+    def _lookup(self, query: str, levels: tuple[str, ...] | None = None) -> Match | None:
         """Dictionary levels; ``None`` when the name needs fuzzy matching."""
         keys = self._keys(query)
         norm = keys["normalised"]
@@ -217,7 +225,7 @@ class Resolver:
         # MSF-style spellings glue the article on (Alquds, Almalayeen).
         if norm[:2] in ("al", "el") and len(norm) > 5 and " " not in norm:
             attempts.append(self._keys(norm[2:]))
-        for level in self.levels:
+        for level in levels or self.levels:
             for attempt in attempts:
                 key = attempt[level]
                 if key and key in self._index[level]:

@@ -1,0 +1,398 @@
+"""Claims stage: the dated control-claim record, and loading/validating/writing claim files.
+
+A claim says that one report put one place in one control state on one day. Claims come from a
+hand-curated file (CSV or JSON Lines, the columns of ``data/claims/east_mosul_claims.csv``) or
+from ``extract``. Loading validates every field, names file, line, column and value for each
+problem, and re-resolves every place through the gazetteer; unresolved places are kept and
+reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from mosulmap.errors import InputError
+from mosulmap.io import atomic_write_text
+from mosulmap.resolver import Resolver
+
+
+class Status(StrEnum):
+    """Control state a claim implies."""
+
+    GOV_CONTROL = "gov_control"
+    CONTESTED = "contested"
+    IS_CONTROL = "is_control"
+
+
+class DatePrecision(StrEnum):
+    """How firmly the event date is known (see ``data/claims/README.md``)."""
+
+    EXACT = "exact"
+    INFERRED = "inferred"
+    APPROXIMATE = "approximate"
+
+    @property
+    def acled_time_precision(self) -> int:
+        """ACLED-style code: 1 exact day, 2 within a week, 3 within a month."""
+        return {"exact": 1, "inferred": 1, "approximate": 2}[self.value]
+
+
+# Each event and the statuses it may imply (the table in data/claims/README.md).
+EVENT_STATUSES: dict[str, frozenset[Status]] = {
+    "captured": frozenset({Status.GOV_CONTROL}),
+    "liberated": frozenset({Status.GOV_CONTROL}),
+    "cleared": frozenset({Status.GOV_CONTROL}),
+    "declared_liberated": frozenset({Status.GOV_CONTROL}),
+    "admitted_loss": frozenset({Status.GOV_CONTROL}),
+    "entered": frozenset({Status.CONTESTED}),
+    "stormed": frozenset({Status.CONTESTED}),
+    "fighting": frozenset({Status.CONTESTED}),
+    "attacked": frozenset({Status.CONTESTED}),
+    "counterattack": frozenset({Status.CONTESTED, Status.IS_CONTROL}),
+    "withdrew": frozenset({Status.IS_CONTROL}),
+}
+CONFIDENCE = ("high", "medium", "low")
+REQUIRED = ("claim_id", "date", "date_precision", "place_as_written", "status", "event", "source")
+OPTIONAL = ("place_canonical", "place_id", "actor", "published", "quote", "note", "confidence")
+COLUMNS = (
+    "claim_id", "date", "date_precision", "place_as_written", "place_canonical", "place_id", "status",
+    "event", "actor", "source", "published", "quote", "note", "confidence",
+)
+EARLIEST = date(2014, 6, 1)  # IS took Mosul in June 2014
+LATEST = date(2017, 12, 31)  # the battle ended in July 2017
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One dated statement about who held one place.
+
+    ``place_ids`` is one east-bank id, the members of a numbered family ("Qadisiya" names
+    Qadisiya 1 and 2), or empty when the place could not be resolved; ``resolution`` says which.
+    """
+
+    claim_id: str
+    date: date
+    date_precision: DatePrecision
+    place_as_written: str
+    status: Status
+    event: str
+    source: str
+    actor: str = "unspecified"
+    place_canonical: str = ""
+    place_ids: tuple[str, ...] = ()
+    resolution: str = "unresolved"
+    published: date | None = None
+    quote: str = ""
+    note: str = ""
+    confidence: str = ""
+    origin: str = ""  # file:line the claim came from
+
+    @property
+    def place_id(self) -> str | None:
+        return self.place_ids[0] if len(self.place_ids) == 1 else None
+
+    def to_row(self) -> dict[str, str]:
+        return {
+            "claim_id": self.claim_id,
+            "date": self.date.isoformat(),
+            "date_precision": self.date_precision.value,
+            "place_as_written": self.place_as_written,
+            "place_canonical": self.place_canonical,
+            "place_id": ";".join(self.place_ids),
+            "status": self.status.value,
+            "event": self.event,
+            "actor": self.actor,
+            "source": self.source,
+            "published": self.published.isoformat() if self.published else "",
+            "quote": self.quote,
+            "note": self.note,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass
+class ClaimSet:
+    """Claims loaded from one or more files, with every problem found on the way."""
+
+    claims: list[Claim] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> list[Claim]:
+        return [c for c in self.claims if not c.place_ids]
+
+    def extend(self, other: ClaimSet) -> None:
+        self.claims += other.claims
+        self.problems += other.problems
+        self.warnings += other.warnings
+
+    def summary(self) -> str:
+        counts = Counter(c.resolution for c in self.claims)
+        parts = [f"{len(self.claims)} claims"] + [f"{n} {k}" for k, n in sorted(counts.items())]
+        if self.problems:
+            parts.append(f"{len(self.problems)} bad rows skipped")
+        return ", ".join(parts)
+
+
+def parse_date(raw: str, path: Path, line: int, column: str, required: bool = True) -> date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        if required:
+            raise InputError("empty date", path, line, column)
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        raise InputError("not an ISO date (YYYY-MM-DD)", path, line, column, raw) from None
+    if not EARLIEST <= value <= LATEST:
+        raise InputError(f"outside {EARLIEST}..{LATEST}", path, line, column, raw)
+    return value
+
+
+def _vocab(raw: str, allowed: Iterable[str], path: Path, line: int, column: str) -> str:
+    value = (raw or "").strip()
+    allowed = list(allowed)
+    if value not in allowed:
+        raise InputError(f"must be one of {', '.join(allowed)}", path, line, column, raw)
+    return value
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+    return value.strip()
+
+
+def claim_from_row(row: dict[str, object], path: Path, line: int) -> Claim:
+    """Validate one row (field name -> value) and build an unresolved :class:`Claim`."""
+    row = {k: _text(v) for k, v in row.items() if isinstance(k, str)}
+    for column in REQUIRED:
+        if not row.get(column):
+            raise InputError("required value is empty", path, line, column)
+    status = Status(_vocab(row["status"], [s.value for s in Status], path, line, "status"))
+    event = _vocab(row["event"], EVENT_STATUSES, path, line, "event")
+    if status not in EVENT_STATUSES[event]:
+        allowed = ", ".join(sorted(s.value for s in EVENT_STATUSES[event]))
+        raise InputError(f"event '{event}' implies status {allowed}", path, line, "status", status.value)
+    when = parse_date(row["date"], path, line, "date")
+    published = parse_date(row.get("published", ""), path, line, "published", required=False)
+    if published and when and when > published:
+        raise InputError(f"event date after the report's publication date {published}", path, line, "date", row["date"])
+    confidence = row.get("confidence", "")
+    if confidence:
+        _vocab(confidence, CONFIDENCE, path, line, "confidence")
+    return Claim(
+        claim_id=row["claim_id"],
+        date=when,
+        date_precision=DatePrecision(
+            _vocab(row["date_precision"], [p.value for p in DatePrecision], path, line, "date_precision")
+        ),
+        place_as_written=row["place_as_written"],
+        status=status,
+        event=event,
+        source=row["source"],
+        actor=row.get("actor") or "unspecified",
+        place_canonical=row.get("place_canonical", ""),
+        place_ids=tuple(p for p in row.get("place_id", "").split(";") if p),
+        published=published,
+        quote=row.get("quote", ""),
+        note=row.get("note", ""),
+        confidence=confidence,
+        origin=f"{path}:{line}",
+    )
+
+
+def _rows(path: Path, text: str) -> Iterable[tuple[int, dict[str, object] | InputError]]:
+    """(line, row) pairs from CSV or JSON Lines text; a malformed line yields an InputError."""
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except ValueError as exc:
+                yield number, InputError(f"not valid JSON: {exc.msg}", path, number, None, raw)
+                continue
+            if not isinstance(obj, dict):
+                yield number, InputError("a JSON Lines row must be an object", path, number, None, raw)
+                continue
+            yield number, obj
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        yield 1, InputError(f"unreadable CSV header: {exc}", path, 1)
+        return
+    header = [h.strip() for h in header]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        yield 1, InputError(f"missing columns {', '.join(missing)}", path, 1)
+        return
+    start = 2
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, InputError(f"malformed CSV: {exc}", path, reader.line_num)
+            return
+        line, start = start, reader.line_num + 1
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            yield line, InputError(f"{len(values)} fields where the header has {len(header)}", path, line)
+            continue
+        yield line, dict(zip(header, values))
+
+
+def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
+    """Read and validate a claims file (CSV, or JSON Lines for ``.jsonl``/``.ndjson``).
+
+    With ``strict`` the first problem raises; otherwise bad rows are skipped and collected in
+    ``ClaimSet.problems``. Places are not resolved here; see :func:`load_claims`.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read claims: {exc.strerror}", path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path) from None
+    if "\x00" in text:
+        raise InputError("binary data, not a claims file", path)
+    result = ClaimSet()
+    seen: dict[str, int] = {}
+    for line, row in _rows(path, text):
+        try:
+            if isinstance(row, InputError):
+                raise row
+            claim = claim_from_row(row, path, line)
+            if claim.claim_id in seen:
+                raise InputError(
+                    f"duplicate claim_id (first on line {seen[claim.claim_id]})", path, line, "claim_id", claim.claim_id
+                )
+            seen[claim.claim_id] = line
+            result.claims.append(claim)
+        except InputError as exc:
+            if strict:
+                raise
+            result.problems.append(exc)
+    if not result.claims and not result.problems:
+        problem = InputError("no claims in file", path)
+        if strict:
+            raise problem
+        result.problems.append(problem)
+    return result
+
+
+def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
+    """Attach gazetteer places to every claim.
+
+    A ``place_canonical`` (or ``place_id``) given in the file wins and must exist in the gazetteer;
+    otherwise ``place_as_written`` goes through the resolver. Unresolved claims are kept.
+    """
+    gazetteer = resolver.gazetteer
+    out = ClaimSet(problems=list(claims.problems), warnings=list(claims.warnings))
+    pending = [c for c in claims.claims if not c.place_canonical and not c.place_ids]
+    matches = dict(zip((c.claim_id for c in pending), resolver.resolve_many(c.place_as_written for c in pending)))
+    for claim in claims.claims:
+        if claim.place_canonical or claim.place_ids:
+            place = gazetteer.by_name(claim.place_canonical) if claim.place_canonical else None
+            ids = (place.place_id,) if place else tuple(p for p in claim.place_ids if p in gazetteer)
+            if not ids or len(ids) != max(1, len(claim.place_ids)):
+                column = "place_canonical" if claim.place_canonical else "place_id"
+                value = claim.place_canonical or ";".join(claim.place_ids)
+                out.problems.append(
+                    InputError("not a gazetteer place", claim.origin.rsplit(":", 1)[0],
+                               int(claim.origin.rsplit(":", 1)[1]), column, value)
+                )
+                continue
+            out.claims.append(replace(claim, place_ids=ids, resolution="given"))
+            continue
+        match = matches[claim.claim_id]
+        if match.is_resolved:
+            out.claims.append(replace(claim, place_ids=match.place_ids, resolution=match.status.value))
+        else:
+            why = match.status.value + (f": {match.reason}" if match.reason else "")
+            out.claims.append(replace(claim, place_ids=(), resolution=match.status.value))
+            out.warnings.append(f"{claim.origin} {claim.claim_id}: {claim.place_as_written!r} {why}")
+    return out
+
+
+def load_claims(paths: str | Path | Iterable[str | Path], resolver: Resolver | None = None,
+                strict: bool = False) -> ClaimSet:
+    """Read, validate and resolve one or more claims files.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        CSV or JSON Lines files with the columns in ``COLUMNS`` (``REQUIRED`` at least).
+    resolver : Resolver, optional
+        Defaults to one over the bundled gazetteer.
+    strict : bool
+        Raise on the first bad row instead of skipping and reporting it.
+
+    Returns
+    -------
+    ClaimSet
+        Claims with ``place_ids`` and ``resolution`` set; bad rows in ``problems``;
+        unresolved places in ``warnings`` (the claims themselves are kept).
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    resolver = resolver or Resolver()
+    result = ClaimSet()
+    ids: dict[str, str] = {}
+    for path in paths:
+        part = resolve_claims(read_claims(path, strict=strict), resolver)
+        for claim in part.claims:
+            if claim.claim_id in ids:
+                problem = InputError(f"claim_id also used in {ids[claim.claim_id]}", Path(path),
+                                     int(claim.origin.rsplit(":", 1)[1]), "claim_id", claim.claim_id)
+                if strict:
+                    raise problem
+                part.problems.append(problem)
+                continue
+            ids[claim.claim_id] = claim.origin
+            result.claims.append(claim)
+        result.problems += part.problems
+        result.warnings += part.warnings
+    if strict and result.problems:
+        raise result.problems[0]
+    return result
+
+
+def claims_csv(claims: Iterable[Claim]) -> str:
+    """Claims as CSV text in the standard column order."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for claim in claims:
+        writer.writerow(claim.to_row())
+    return buffer.getvalue()
+
+
+def write_claims(claims: Iterable[Claim], path: str | Path) -> Path:
+    """Write claims as CSV (or JSON Lines for ``.jsonl``), atomically."""
+    path = Path(path)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        text = "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in claims)
+        return atomic_write_text(path, text)
+    return atomic_write_text(path, claims_csv(claims))
