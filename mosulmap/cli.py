@@ -146,18 +146,56 @@ def check_claims(files: tuple[str, ...], strict: bool) -> None:
         sys.exit(1)
 
 
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
 @main.command()
+@click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Claims file (CSV or JSONL); repeat for several. Default: the bundled curated claims.")
+@click.option("--corpus", type=click.Path(file_okay=False), default=str(settings.DEFAULT_CORPUS),
+              show_default="bundled corpus", help="Folder of .txt articles to extract claims from.")
+@click.option("--no-corpus", is_flag=True, help="Do not extract claims from articles.")
 @click.option("--polygons", "polygons_file", type=click.Path(dir_okay=False), help="Real polygons to swap in.")
+@click.option("--start", type=DATE, help="First day (default 2016-10-17, start of the offensive).")
+@click.option("--end", type=DATE, help="Last day (default: the last claim).")
+@click.option("--every-day", is_flag=True, help="A dated map for every day, not only days with changes.")
+@click.option("--tiles", help="Basemap tiles, e.g. OpenStreetMap (needs internet; default none).")
+@click.option("--no-snapshots", is_flag=True, help="Skip the PNG snapshots.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad claims row.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @_reports_errors
-def build(polygons_file: str | None, out_dir: str | None) -> None:
+def build(claims_files, corpus, no_corpus, polygons_file, start, end, every_day, tiles, no_snapshots, strict,
+          out_dir) -> None:
     """Build the maps and exports into output/."""
     from mosulmap.pipeline import build as run_build
 
-    result = run_build(out_dir, polygons_file)
+    result = run_build(
+        out_dir, claims_files or None, None if no_corpus else corpus, polygons_file,
+        start.date() if start else None, end.date() if end else None, every_day, tiles,
+        snapshots=not no_snapshots, strict=strict, progress=True,
+    )
     for note in result.notes:
         click.echo(note)
-    click.echo(f"wrote {len(result.files)} files to {result.out_dir}")
+    for key, value in result.summary.items():
+        click.echo(f"{key}: {value}")
+    click.echo(f"open {result.out_dir / 'index.html'}")
+
+
+@main.command()
+@click.option("--date", "day", type=DATE, required=True, help="The day to map (YYYY-MM-DD).")
+@click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False))
+@click.option("--no-corpus", is_flag=True, help="Do not extract claims from the bundled articles.")
+@click.option("--polygons", "polygons_file", type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@_reports_errors
+def render(day, claims_files, no_corpus, polygons_file, out_dir) -> None:
+    """Render the map of one day into OUT/maps/DAY.html."""
+    from mosulmap.pipeline import render_one
+
+    options = {"claims_files": claims_files or None, "polygons_file": polygons_file}
+    if no_corpus:
+        options["corpus"] = None
+    click.echo(f"wrote {render_one(day.date(), out_dir, **options)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

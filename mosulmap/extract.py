@@ -197,9 +197,12 @@ class _Scanner:
                     self._keep(text, self.resolver.resolve(text), sentence, found, unplaced)
             i += 1
 
-    @staticmethod
-    def _keep(item, match, sentence, found, unplaced) -> None:
-        if match.is_resolved:
+    def _keep(self, item, match, sentence, found, unplaced) -> None:
+        if match.is_resolved and any(self.resolver.gazetteer[p].is_whole_area for p in match.place_ids):
+            # "districts of eastern Mosul" is not a claim about all of it: whole-east-bank
+            # claims come only from curated files.
+            unplaced.append(Unplaced(item, "whole_area", "not taken from free text", sentence))
+        elif match.is_resolved:
             found.append((item, match))
         else:
             unplaced.append(

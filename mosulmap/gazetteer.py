@@ -42,6 +42,7 @@ class Scope(StrEnum):
         }[self.value]
 
 
+WHOLE_AREA = "whole area"
 REQUIRED_COLUMNS = ("place_id", "name", "arabic", "variants", "scope", "lat", "lon")
 COORD_CONFIDENCE = ("high", "medium", "low", "estimated", "")
 
@@ -72,6 +73,11 @@ class Place:
     def has_point(self) -> bool:
         return self.lat is not None and self.lon is not None
 
+    @property
+    def is_whole_area(self) -> bool:
+        """True for the row standing for the whole east bank (claims on it cover every place)."""
+        return self.feature_type == WHOLE_AREA
+
 
 class Gazetteer:
     """The places of the gazetteer, by id, in file order."""
@@ -99,6 +105,10 @@ class Gazetteer:
 
     def east_bank(self) -> list[Place]:
         return [p for p in self if p.scope is Scope.EAST_BANK]
+
+    def neighbourhoods(self) -> list[Place]:
+        """East-bank places that are mapped one by one (everything but the whole-area row)."""
+        return [p for p in self.east_bank() if not p.is_whole_area]
 
     def to_frame(self) -> pd.DataFrame:
         """The table as a DataFrame (variants joined with ``" | "``)."""

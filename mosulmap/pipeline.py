@@ -1,34 +1,173 @@
-"""Pipeline: run the stages end to end and write ``output/``.
+"""Pipeline: run every stage and write ``output/``; what ``mosulmap build`` and notebooks call.
 
-``build`` is what ``mosulmap build`` runs. It loads the gazetteer and polygons and writes the
-exports; every file is written atomically.
+``load_inputs`` gathers the gazetteer, polygons, curated claims and claims extracted from the
+corpus; ``prepare`` builds the timeline and map data; ``build`` renders everything into a
+staging folder beside the output folder and swaps it in only when all of it was written, so a
+failed build leaves the previous output intact.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
+from tqdm import tqdm
 
 from mosulmap import settings
+from mosulmap.claims import ClaimSet, claims_csv, load_claims
+from mosulmap.errors import MosulmapError
+from mosulmap.extract import ArticleResult, extract_files
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
-from mosulmap.io import atomic_write_text, write_geojson
-from mosulmap.polygons import build_polygons, load_polygons
+from mosulmap.io import atomic_write_bytes, atomic_write_text, geojson_dict, geojson_text
+from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
+from mosulmap.render import MapData, UnplacedName, render_day, render_index, render_slider
 from mosulmap.resolver import Resolver
+from mosulmap.snapshot import render_snapshot
+from mosulmap.timeline import ControlStatus, build_timeline
+
+MARKER = ".mosulmap-output"
+
+
+@dataclass
+class Inputs:
+    """Everything a build reads, after validation and resolution."""
+
+    resolver: Resolver
+    polygons: gpd.GeoDataFrame
+    claims: ClaimSet
+    articles: list[ArticleResult] = field(default_factory=list)
+    polygon_report: PolygonImport | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.resolver.gazetteer
+
+    def unplaced(self) -> list[UnplacedName]:
+        """Names from claims and articles that could not be put on the map, deduplicated."""
+        seen: dict[tuple[str, str], UnplacedName] = {}
+        for claim in self.claims.unresolved:
+            key = (claim.place_as_written, claim.source)
+            seen.setdefault(key, UnplacedName(claim.place_as_written, claim.source, claim.resolution))
+        for article in self.articles:
+            for u in article.unplaced:
+                seen.setdefault((u.name, article.source), UnplacedName(u.name, article.source, u.status))
+        return sorted(seen.values(), key=lambda u: (u.name.casefold(), u.source))
+
+
+def load_inputs(
+    claims_files: Iterable[str | Path] | None = None,
+    corpus: str | Path | None = settings.DEFAULT_CORPUS,
+    polygons_file: str | Path | None = None,
+    gazetteer_file: str | Path | None = None,
+    strict: bool = False,
+) -> Inputs:
+    """Load, validate and resolve the inputs of a build.
+
+    Parameters
+    ----------
+    claims_files : paths, optional
+        Claims files (default: the bundled curated dataset).
+    corpus : path or None
+        Folder of ``*.txt`` articles to extract claims from (default: the bundled corpus);
+        None for none.
+    polygons_file : path, optional
+        Real polygons to merge over the derived ones for this build.
+    gazetteer_file : path, optional
+        Place table (default: bundled).
+    strict : bool
+        Stop at the first bad claims row instead of skipping it.
+    """
+    resolver = Resolver(load_gazetteer(gazetteer_file))
+    report = None
+    if polygons_file:
+        polygons, report = build_polygons(polygons_file, resolver=resolver)
+    else:
+        polygons = load_polygons()
+    claims = load_claims(list(claims_files or [settings.DEFAULT_CLAIMS]), resolver, strict=strict)
+    articles: list[ArticleResult] = []
+    if corpus is not None:
+        folder = Path(corpus)
+        if not folder.is_dir():
+            raise MosulmapError(f"{folder}: corpus folder not found")
+        articles = extract_files(sorted(folder.glob("*.txt")), resolver)
+        taken = {c.claim_id for c in claims.claims}
+        claims.claims += [c for a in articles for c in a.claims if c.claim_id not in taken]
+    return Inputs(resolver, polygons, claims, articles, report)
+
+
+def _geojson_of(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def prepare(inputs: Inputs, start: date | None = None, end: date | None = None,
+            initial: ControlStatus = ControlStatus.IS_CONTROL, tiles: str | None = None) -> MapData:
+    """Build the timeline and everything the renderers need."""
+    timeline = build_timeline(inputs.claims.claims, inputs.gazetteer, start, end, initial=initial)
+    return MapData(
+        timeline=timeline,
+        gazetteer=inputs.gazetteer,
+        polygons=inputs.polygons,
+        extent=_geojson_of(settings.EXTENT_GEOJSON),
+        river=_geojson_of(settings.TIGRIS_GEOJSON),
+        unplaced=inputs.unplaced(),
+        tiles=tiles,
+    )
 
 
 @dataclass
 class BuildResult:
-    """What a build wrote and what it could not place."""
+    """What a build wrote and what it found."""
 
     out_dir: Path
-    files: list[Path] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)
+    summary: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
-def places_frame(gazetteer: Gazetteer, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """East-bank places with their polygon (None where the gazetteer has no position)."""
+def control_geojson(data: MapData) -> dict:
+    """One feature per run of identical state per neighbourhood (valid_from/valid_to), for GIS."""
+    runs = data.timeline.intervals()
+    shapes = data.polygons.set_index("place_id")
+    gaz = data.gazetteer
+    runs["name"] = [gaz[p].name for p in runs["place_id"]]
+    runs["arabic"] = [gaz[p].arabic for p in runs["place_id"]]
+    runs["geometry_source"] = [shapes["geometry_source"].get(p, "none") for p in runs["place_id"]]
+    runs["geometry_confidence"] = [shapes["geometry_confidence"].get(p, "none") for p in runs["place_id"]]
+    # ACLED-style geo_precision: 1 a user polygon, 2 an approximate cell near a sourced point,
+    # 3 no polygon (only the east bank as a whole can be said).
+    runs["geo_precision"] = [
+        1 if g.startswith("user") else 2 if g != "none" else 3 for g in runs["geometry_source"]
+    ]
+    geometry = [shapes.geometry.get(p) for p in runs["place_id"]]
+    return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
+
+
+def _exports(data: MapData, inputs: Inputs) -> dict[str, str]:
+    tl, gaz = data.timeline, data.gazetteer
+    control = tl.to_frame()
+    control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
+    used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
+                  key=lambda c: (c.date, c.claim_id))
+    unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
+    return {
+        "control.csv": control.to_csv(index=False, lineterminator="\n"),
+        "control.geojson": json.dumps(control_geojson(data), ensure_ascii=False, indent=1) + "\n",
+        "claims.csv": claims_csv(used),
+        "unresolved.csv": unplaced.to_csv(index=False, lineterminator="\n"),
+        "places.geojson": geojson_text(_places_frame(gaz, inputs.polygons)),
+    }
+
+
+def _places_frame(gazetteer: Gazetteer, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     shapes = polygons.set_index("place_id")
     frame = gazetteer.to_frame()
     frame = frame[frame["scope"] == "east_bank"].drop(columns=["scope"])
@@ -38,21 +177,100 @@ def places_frame(gazetteer: Gazetteer, polygons: gpd.GeoDataFrame) -> gpd.GeoDat
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.WGS84)
 
 
+def _check_out_dir(out: Path) -> None:
+    """Refuse to replace a folder that a build did not make (``--out .`` must not eat a repo)."""
+    if out.exists():
+        if not out.is_dir():
+            raise MosulmapError(f"{out}: output path exists and is not a folder")
+        entries = [p.name for p in out.iterdir() if p.name != ".gitkeep"]
+        if entries and MARKER not in entries:
+            raise MosulmapError(f"{out}: folder is not empty and was not written by mosulmap; choose another --out")
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if out.exists():
+        for hidden in out.glob(".*"):
+            if hidden.is_file() and not (staging / hidden.name).exists():
+                shutil.copy2(hidden, staging / hidden.name)
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)
+
+
 def build(
     out_dir: str | Path | None = None,
+    claims_files: Iterable[str | Path] | None = None,
+    corpus: str | Path | None = settings.DEFAULT_CORPUS,
     polygons_file: str | Path | None = None,
-    gazetteer_file: str | Path | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    every_day: bool = False,
+    tiles: str | None = None,
+    snapshots: bool = True,
+    strict: bool = False,
+    progress: bool = False,
 ) -> BuildResult:
-    """Build every output into ``out_dir`` (default ``output/``)."""
-    out = Path(out_dir or settings.OUTPUT_DIR)
-    resolver = Resolver(load_gazetteer(gazetteer_file))
-    result = BuildResult(out)
-    if polygons_file:
-        polygons, report = build_polygons(polygons_file, resolver=resolver)
-        result.notes.append(report.summary())
-    else:
-        polygons = load_polygons()
-    places = places_frame(resolver.gazetteer, polygons)
-    result.files.append(write_geojson(places, out / "places.geojson"))
-    result.files.append(atomic_write_text(out / "places.csv", places.drop(columns="geometry").to_csv(index=False)))
+    """Build every map and export into ``out_dir`` (default ``output/``), atomically.
+
+    Dated maps and snapshots are made for each day on which something changed (``every_day``
+    for all days); the slider map covers every day.
+    """
+    out = Path(out_dir or settings.OUTPUT_DIR).resolve()
+    _check_out_dir(out)
+    inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict)
+    data = prepare(inputs, start, end, tiles=tiles)
+    tl = data.timeline
+    days = tl.days if every_day else tl.change_days()
+    result = BuildResult(out, days)
+    if inputs.polygon_report is not None:
+        result.notes.append(inputs.polygon_report.summary())
+    disputed_days = sorted({s.day for p in tl.place_ids for s in tl.states[p] if s.disputed})
+    result.summary = {
+        "period": f"{tl.start.isoformat()} to {tl.end.isoformat()} ({len(tl.days)} days)",
+        "dated maps": len(days),
+        "claims loaded": len(inputs.claims.claims),
+        "claims extracted from articles": sum(len(a.claims) for a in inputs.articles),
+        "claims used on the map": len({c.claim_id for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}),
+        "bad claim rows skipped": len(inputs.claims.problems),
+        "names not on the map": len(data.unplaced),
+        "days with a disputed neighbourhood": len(disputed_days),
+        "neighbourhoods drawn": len(data.drawn),
+        "claimed neighbourhoods with no polygon": len(data.undrawn),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
+        for name in ("leaflet.js", "leaflet.css", "LICENSE"):
+            atomic_write_bytes(staging / "lib" / name, lib.joinpath(name).read_bytes())
+        for day in tqdm(days, desc="maps", unit="day", disable=not progress):
+            atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", render_day(data, day))
+            if snapshots:
+                atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", render_snapshot(data, day))
+        atomic_write_text(staging / "timeline.html", render_slider(data))
+        for name, text in _exports(data, inputs).items():
+            atomic_write_text(staging / name, text)
+        atomic_write_text(staging / "summary.json", json.dumps(result.summary, indent=1) + "\n")
+        atomic_write_text(staging / "index.html", render_index(data, days, result.summary, snapshots))
+        atomic_write_text(staging / MARKER, "written by mosulmap build; the whole folder is replaced on rebuild\n")
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return result
+
+
+def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -> Path:
+    """Render the map of one day into ``OUT/maps/DAY.html`` (plus the Leaflet files it needs)."""
+    out = Path(out_dir or settings.OUTPUT_DIR)
+    data = prepare(load_inputs(**inputs_options))
+    tl = data.timeline
+    if not tl.start <= day <= tl.end:
+        raise MosulmapError(f"{day} is outside the timeline {tl.start}..{tl.end}")
+    lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
+    for name in ("leaflet.js", "leaflet.css"):
+        atomic_write_bytes(out / "lib" / name, lib.joinpath(name).read_bytes())
+    return atomic_write_text(out / "maps" / f"{day.isoformat()}.html", render_day(data, day))

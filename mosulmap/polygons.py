@@ -83,7 +83,7 @@ def derive_polygons(
     cells = shapely.voronoi_polygons(multipoint, extend_to=area.envelope.buffer(5000), ordered=True)
     geoms = []
     for (x, y), cell in zip(coords, shapely.get_parts(cells)):
-        clipped = cell.intersection(area).intersection(shapely.Point(x, y).buffer(max_radius_m, 64))
+        clipped = cell.intersection(area).intersection(shapely.Point(x, y).buffer(max_radius_m, 16))
         geoms.append(_polygonal(clipped))
     method = (
         f"Voronoi cell of the place point, clipped to the east-bank extent and to "

@@ -191,8 +191,25 @@ def out_of_scope_rows(research: Path, taken: set[str]) -> list[dict[str, str]]:
     return list(merged.values())
 
 
+WHOLE_EAST_BANK = {
+    "place_id": "east-mosul",
+    "name": "East Mosul (whole left bank)",
+    "arabic": "الساحل الأيسر",
+    "variants": " | ".join([
+        "east Mosul", "eastern Mosul", "all of east Mosul", "all of eastern Mosul", "east Mosul (left bank)",
+        "left bank of Mosul", "Mosul's left bank", "the left coast", "الجانب الأيسر", "الساحل الايسر",
+    ]),
+    "scope": "east_bank",
+    "feature_type": "whole area",
+    "sources": "data/claims/README.md (whole-east-bank declarations of 18, 23 and 24 Jan 2017)",
+    "notes": "Claims on the whole east bank apply to every east-bank neighbourhood unless a claim on that "
+             "neighbourhood is as recent; extraction never assigns claims to it from free text.",
+}
+
+
 def main(research: Path = DEFAULT_RESEARCH) -> None:
     east = east_rows(research)
+    east.append({c: WHOLE_EAST_BANK.get(c, "") for c in COLUMNS})
     ids = [r["place_id"] for r in east]
     assert len(ids) == len(set(ids)), "duplicate east-bank ids"
     rows = east + out_of_scope_rows(research, set(ids))

@@ -29,7 +29,9 @@ def test_unresolved_places_are_kept_and_reported(curated):
     qadsiya = next(c for c in curated.claims if c.place_as_written == "Qadsiya")
     assert qadsiya.resolution == "group"
     assert set(qadsiya.place_ids) == {"qadisiya-al-ula", "qadisiya-al-thaniya"}
-    assert len(curated.unresolved) == 24  # IS names, hospitals, whole-east-bank rows, Shama
+    assert len(curated.unresolved) == 18  # IS names, hospitals, landmarks not in the gazetteer, Shama
+    whole = [c for c in curated.claims if c.place_ids == ("east-mosul",)]
+    assert {c.claim_id for c in whole} == {"c0254", "c0255", "c0266", "c0269", "c0271", "c0273"}
 
 
 def test_round_trip_csv_and_jsonl(curated, tmp_path, resolver):

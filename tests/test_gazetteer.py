@@ -7,8 +7,9 @@ from mosulmap.gazetteer import Scope, load_extent, load_gazetteer
 
 
 def test_bundled_gazetteer_holds_every_research_row(gazetteer):
-    east = gazetteer.east_bank()
+    east = gazetteer.neighbourhoods()
     assert len(east) == 102  # all research rows, with or without a point
+    assert [p.place_id for p in gazetteer.east_bank() if p.is_whole_area] == ["east-mosul"]
     assert sum(p.has_point for p in east) == 36
     karkukli = gazetteer["karkukli"]
     assert not karkukli.has_point and "Karkojli" in karkukli.variants

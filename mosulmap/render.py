@@ -1,0 +1,362 @@
+"""Render stage: HTML maps of the timeline (one per day, one with a date slider) and an index.
+
+Inputs are a :class:`~mosulmap.timeline.Timeline`, the gazetteer and the polygons; outputs are
+HTML strings (``pipeline`` writes them). Maps use folium with no basemap by default (the
+east-bank extent and the Tigris are drawn instead) and a local copy of Leaflet, so they work
+offline. Every text that comes from a source — names, quotes, headlines — is HTML-escaped here,
+and JSON placed inside ``<script>`` has ``<``, ``>`` and ``&`` escaped, so a quote holding
+``<script>`` shows as text. Element ids are deterministic so rebuilds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from importlib import resources
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from mosulmap.claims import Claim
+from mosulmap.gazetteer import Gazetteer
+from mosulmap.io import geojson_dict
+from mosulmap.timeline import ControlState, ControlStatus, Timeline
+
+STATUS_COLORS = {
+    ControlStatus.GOV_CONTROL: "#1a9850",
+    ControlStatus.CONTESTED: "#f39c12",
+    ControlStatus.IS_CONTROL: "#262626",
+    ControlStatus.UNKNOWN: "#bdbdbd",
+}
+CENTER = (36.355, 43.17)
+MAP_DECIMALS = 5  # ~1 m; keeps embedded GeoJSON small
+
+
+@dataclass(frozen=True)
+class UnplacedName:
+    """A place name from the claims that could not be mapped, and where it came from."""
+
+    name: str
+    source: str
+    reason: str
+
+
+@dataclass
+class MapData:
+    """Everything the renderers need, prepared once per build."""
+
+    timeline: Timeline
+    gazetteer: Gazetteer
+    polygons: gpd.GeoDataFrame
+    extent: dict
+    river: dict
+    unplaced: list[UnplacedName] = field(default_factory=list)
+    tiles: str | None = None
+
+    def __post_init__(self) -> None:
+        polys = self.polygons[self.polygons["place_id"].isin(self.timeline.place_ids)]
+        self.polygons = polys.sort_values("place_id", ignore_index=True)
+        self.drawn = list(self.polygons["place_id"])
+        drawn = set(self.drawn)
+        # Places with claims but nothing to draw are listed beside the map instead.
+        self.undrawn = [p for p in self.timeline.place_ids if p not in drawn and self._has_claims(p)]
+
+    def _has_claims(self, place_id: str) -> bool:
+        return any(not self.gazetteer[c.place_ids[0]].is_whole_area for c in self.timeline.history[place_id])
+
+
+def _template(name: str) -> str:
+    return resources.files("mosulmap").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def js_json(obj: object) -> str:
+    """JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                       ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+@contextmanager
+def deterministic_ids() -> Iterator[None]:
+    """Make folium/branca element ids a counter instead of random, for reproducible files."""
+    counter = itertools.count()
+    original = Element.__dict__["_generate_id"]
+    Element._generate_id = classmethod(lambda cls: f"{next(counter):016x}")
+    try:
+        yield
+    finally:
+        Element._generate_id = original
+
+
+class _ScriptElement(MacroElement):
+    def __init__(self, template: str, data: object) -> None:
+        super().__init__()
+        self._name = "MosulmapLayer"
+        self._template = Template(_template(template))
+        self.data = js_json(data)
+
+
+# -- HTML fragments (all source text escaped) ----------------------------------------------------
+
+def claim_row(claim: Claim) -> str:
+    """One table row for a claim: date, status, event, actor, source with quote."""
+    text = claim.quote or claim.note
+    quote = f"<br><q>{escape(text)}</q>" if text else ""
+    return (
+        f"<tr><td>{claim.date.isoformat()}<br><small>{escape(claim.date_precision.value)}</small></td>"
+        f"<td>{escape(claim.status.value)}<br><small>{escape(claim.event)}</small></td>"
+        f"<td>{escape(claim.actor)}</td><td>{escape(claim.source)}{quote} "
+        f"<small>[{escape(claim.claim_id)}]</small></td></tr>"
+    )
+
+
+CLAIM_HEAD = "<tr><th>date</th><th>status</th><th>actor</th><th>source and quote</th></tr>"
+
+
+def place_header(gazetteer: Gazetteer, place_id: str) -> str:
+    place = gazetteer[place_id]
+    arabic = f' <span dir="rtl" lang="ar">{escape(place.arabic)}</span>' if place.arabic else ""
+    variants = ", ".join(escape(v) for v in place.variants[:10])
+    also = f'<p class="mm-variants">Also written: {variants}</p>' if variants else ""
+    return f'<div class="mm-popup"><h4>{escape(place.name)}{arabic}</h4>{also}</div>'
+
+
+def place_tip(gazetteer: Gazetteer, place_id: str) -> str:
+    place = gazetteer[place_id]
+    arabic = f' <span dir="rtl" lang="ar">{escape(place.arabic)}</span>' if place.arabic else ""
+    return f"<b>{escape(place.name)}</b>{arabic}"
+
+
+def geometry_note(row) -> str:
+    return (
+        f'<p class="mm-geom">Polygon: {escape(str(row["geometry_source"]))}, '
+        f'{escape(str(row["geometry_confidence"]))}; point confidence {escape(str(row["coord_confidence"]))}</p>'
+    )
+
+
+def status_line(state: ControlState) -> str:
+    since = f" since {state.since.isoformat()}" if state.since else ""
+    disputed = " <span class='mm-disputed'>disputed</span>" if state.disputed else ""
+    return f"<b>{state.status.label}</b>{since}{disputed} <span class='mm-basis'>({escape(state.basis)})</span>"
+
+
+def _style(state: ControlState, approximate: bool) -> dict:
+    return {
+        "fillColor": STATUS_COLORS[state.status],
+        "fillOpacity": 0.55 if approximate else 0.8,
+        "color": "#c0392b" if state.disputed else "#333333",
+        "weight": 3 if state.disputed else 1.2,
+        "dashArray": "5 4" if approximate else None,
+        "opacity": 1,
+    }
+
+
+def _legend() -> str:
+    items = "".join(
+        f'<div><i style="background:{STATUS_COLORS[s]}"></i>{s.label}</div>' for s in ControlStatus
+    )
+    return (
+        f'<div class="mm-box mm-legend"><b>Control</b>{items}'
+        '<div><i class="mm-dash"></i>approximate polygon (derived)</div>'
+        '<div><i class="mm-red"></i>disputed: same-day claims disagree</div>'
+        '<div style="color:#555">Default before any claim: IS-held (since June 2014)</div></div>'
+    )
+
+
+def _unplaced_html(data: MapData) -> str:
+    if not data.unplaced:
+        return ""
+    items = "".join(
+        f"<li>{escape(u.name)} <span class='mm-basis'>({escape(u.reason)}; {escape(u.source)})</span></li>"
+        for u in data.unplaced
+    )
+    return f"<h2>Names not on the map ({len(data.unplaced)})</h2><ul>{items}</ul>"
+
+
+def _base_map(data: MapData, lib: str) -> folium.Map:
+    m = folium.Map(location=CENTER, zoom_start=12, tiles=None, control_scale=True, prefer_canvas=False)
+    m.default_js = [("leaflet", f"{lib}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{lib}/leaflet.css")]
+    if data.tiles:
+        folium.TileLayer(data.tiles, opacity=0.5).add_to(m)
+    m.get_root().header.add_child(Element(f"<style>{_template('page.css')}</style>"), name="mosulmap_css")
+    return m
+
+
+def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
+    """A self-contained choropleth of who held what on ``day``."""
+    tl, gaz = data.timeline, data.gazetteer
+    features = []
+    for _, row in data.polygons.iterrows():
+        state = tl.state(row["place_id"], day)
+        history = [c for c in tl.history[row["place_id"]] if c.date <= day]
+        rows = "".join(
+            claim_row(c).replace("<tr>", "<tr class='mm-current'>", 1) if c.claim_id in state.claim_ids
+            else claim_row(c)
+            for c in reversed(history)
+        )
+        table = f"<table class='mm-claims'>{CLAIM_HEAD}{rows}</table>" if rows else \
+            "<p class='mm-none'>No claim yet: default state.</p>"
+        features.append(
+            {
+                "place_id": row["place_id"],
+                "style": _style(state, row["geometry_confidence"] == "approximate"),
+                "tooltip": f"{place_tip(gaz, row['place_id'])}<br>{status_line(state)}",
+                "popup": f"{place_header(gaz, row['place_id'])}<p>{status_line(state)}</p>{geometry_note(row)}{table}",
+            }
+        )
+    places = gpd.GeoDataFrame(features, geometry=list(data.polygons.geometry), crs=data.polygons.crs)
+    counts = _count_line([tl.state(p, day) for p in tl.place_ids])
+    undrawn = "".join(
+        f"<li>{place_tip(gaz, p)}: {status_line(tl.state(p, day))}</li>" for p in data.undrawn
+    )
+    panel = (
+        f'<div class="mm-box mm-panel"><h2>Claimed places with no polygon ({len(data.undrawn)})</h2>'
+        f"<ul>{undrawn}</ul>{_unplaced_html(data)}</div>"
+    )
+    title = (
+        f'<div class="mm-box mm-title"><h1>East Mosul: who held what on {day.strftime("%-d %B %Y")}</h1>'
+        f"<p>{counts}</p></div>"
+    )
+    with deterministic_ids():
+        m = _base_map(data, lib)
+        payload = {"extent": data.extent, "river": data.river, "places": geojson_dict(places, MAP_DECIMALS)}
+        m.add_child(_ScriptElement("map_layers.js", payload))
+        m.get_root().html.add_child(Element(title + _legend() + panel))
+        return _titled(m.get_root().render(), f"East Mosul control, {day.isoformat()}")
+
+
+def _count_line(states: list[ControlState]) -> str:
+    return " ".join(
+        f"<span class='mm-count'><i style='background:{STATUS_COLORS[s]}'></i>"
+        f"{sum(st.status is s for st in states)} {s.label}</span>"
+        for s in ControlStatus
+    ) + f" <span class='mm-basis'>of {len(states)} neighbourhoods</span>"
+
+
+def _titled(html: str, title: str) -> str:
+    return html.replace("<head>", f"<head>\n    <title>{escape(title)}</title>", 1)
+
+
+def _intervals(tl: Timeline, place_id: str) -> list[list]:
+    out, states, start = [], tl.states[place_id], 0
+    codes = {s: i for i, s in enumerate(ControlStatus)}
+    for i in range(1, len(states) + 1):
+        if i == len(states) or (states[i].status, states[i].disputed, states[i].claim_ids, states[i].basis) != (
+            states[start].status, states[start].disputed, states[start].claim_ids, states[start].basis
+        ):
+            s = states[start]
+            out.append([start, i - 1, codes[s.status], s.disputed, list(s.claim_ids),
+                        s.since.isoformat() if s.since else "", s.basis])
+            start = i
+    return out
+
+
+def render_slider(data: MapData, lib: str = "lib") -> str:
+    """One map with a date slider over every day; geometry stored once, states as intervals."""
+    tl, gaz = data.timeline, data.gazetteer
+    index = {d: i for i, d in enumerate(tl.days)}
+    geom_notes: list[str] = []
+    meta = []
+    for _, row in data.polygons.iterrows():
+        note = geometry_note(row)
+        if note not in geom_notes:
+            geom_notes.append(note)
+        meta.append(_slider_place(tl, gaz, row["place_id"], index, geom_notes.index(note),
+                                  row["geometry_confidence"] == "approximate"))
+    used = {c for p in tl.place_ids for c in tl.history[p]}
+    codes = {s: i for i, s in enumerate(ControlStatus)}
+    per_day = [[0] * len(ControlStatus) for _ in tl.days]
+    for pid in tl.place_ids:
+        for i, state in enumerate(tl.states[pid]):
+            per_day[i][codes[state.status]] += 1
+    payload = {
+        "days": [d.isoformat() for d in tl.days],
+        "counts": per_day,
+        "total": len(tl.place_ids),
+        "start": 0,
+        "statuses": [{"label": s.label, "color": STATUS_COLORS[s]} for s in ControlStatus],
+        "statusOrder": list(range(len(ControlStatus))),
+        "claims": {c.claim_id: claim_row(c) for c in sorted(used, key=lambda c: c.claim_id)},
+        "claimHead": CLAIM_HEAD,
+        "geom": geom_notes,
+        "meta": meta,
+        "nopoly": [_slider_place(tl, gaz, p, index, None, False) for p in data.undrawn],
+        "extent": data.extent,
+        "river": data.river,
+        "places": geojson_dict(
+            gpd.GeoDataFrame({"i": list(range(len(meta)))}, geometry=list(data.polygons.geometry), crs=4326),
+            MAP_DECIMALS,
+        ),
+    }
+    controls = (
+        '<div class="mm-box mm-title"><h1>East Mosul: who held what on <span id="mm-date"></span></h1>'
+        '<p id="mm-counts"></p></div>'
+        f'<div class="mm-box mm-slider"><input id="mm-slider" type="range" min="0" max="{len(tl.days) - 1}" '
+        f'value="0" step="1" aria-label="date"><div>{tl.start.isoformat()} … {tl.end.isoformat()}: '
+        "drag to move through the battle</div></div>"
+        + _legend()
+        + f'<div class="mm-box mm-panel"><h2>Claimed places with no polygon ({len(data.undrawn)})</h2>'
+        f'<ul id="mm-nopoly"></ul>{_unplaced_html(data)}</div>'
+    )
+    with deterministic_ids():
+        m = _base_map(data, lib)
+        m.get_root().html.add_child(Element(controls))
+        m.add_child(_ScriptElement("slider.js", payload))
+        return _titled(m.get_root().render(), "East Mosul control, day by day")
+
+
+def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom: int | None,
+                  approx: bool) -> dict:
+    history = [[max(0, index.get(c.date, 0 if c.date < tl.start else len(index) - 1)), c.claim_id]
+               for c in tl.history[place_id] if c.date <= tl.end]
+    return {
+        "id": place_id,
+        "tip": place_tip(gaz, place_id),
+        "header": place_header(gaz, place_id),
+        "geom": geom,
+        "approx": approx,
+        "history": history,
+        "intervals": _intervals(tl, place_id),
+    }
+
+
+def render_index(data: MapData, days: list[date], summary: dict[str, object], snapshots: bool = True) -> str:
+    """The landing page: links to every map, snapshot and export, and the build summary."""
+    tl = data.timeline
+    rows = []
+    for day in days:
+        states = tl.on(day)
+        n = {s: sum(st.status is s for st in states) for s in ControlStatus}
+        png = f' · <a href="snapshots/{day.isoformat()}.png">PNG</a>' if snapshots else ""
+        rows.append(
+            f"<tr><td><a href=\"maps/{day.isoformat()}.html\">{day.isoformat()}</a>{png}</td>"
+            + "".join(f"<td>{n[s]}</td>" for s in ControlStatus)
+            + f"<td>{sum(st.disputed for st in states)}</td></tr>"
+        )
+    facts = "".join(f"<li>{escape(str(k))}: {escape(str(v))}</li>" for k, v in summary.items())
+    head = "".join(f"<th>{s.label}</th>" for s in ControlStatus)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>mosulmap: east Mosul control maps</title>
+<style>body{{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em}}td,th{{padding:2px 8px;text-align:right}}
+td:first-child{{text-align:left}}</style></head><body>
+<h1>East Mosul, {tl.start.isoformat()} – {tl.end.isoformat()}: who held which neighbourhood</h1>
+<p><a href="timeline.html"><b>Map with a date slider</b></a> (every day) ·
+exports: <a href="control.csv">control.csv</a>, <a href="control.geojson">control.geojson</a>,
+<a href="claims.csv">claims.csv</a>, <a href="unresolved.csv">unresolved.csv</a></p>
+<ul>{facts}</ul>
+<p>Polygons are approximate (Voronoi cells around sourced points) unless a user supplied real ones.
+Before any claim a neighbourhood is shown IS-held, as east Mosul was from June 2014.</p>
+<table><tr><th>map for the day</th>{head}<th>disputed</th></tr>
+{"".join(rows)}
+</table></body></html>
+"""

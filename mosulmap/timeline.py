@@ -1,0 +1,270 @@
+"""Timeline stage: claims become a control state per neighbourhood per day.
+
+Rules (documented in the README, tested in ``tests/test_timeline.py``):
+
+* Before any claim a neighbourhood has the default state: IS-held since June 2014
+  (``initial``; ``unknown`` is the alternative).
+* The latest claim on or before a day sets the state. A claim on a numbered family ("Qadisiya")
+  counts for each member; a claim on the whole east bank counts for every neighbourhood, but a
+  claim naming the neighbourhood itself on the same day or later wins over it.
+* Same-day claims that disagree mark the day ``disputed``; the state shown is ``contested``
+  (neither side's claim is taken over the other), and every claim id is kept.
+* ``since`` is the first day of the current run of the same status, so retakes
+  (gov → IS → gov) restart it; the full claim history stays available per place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+import pandas as pd
+
+from mosulmap import settings
+from mosulmap.claims import Claim
+from mosulmap.gazetteer import Gazetteer
+
+IS_TOOK_MOSUL = date(2014, 6, 10)
+
+
+class ControlStatus(StrEnum):
+    """What the map shows for a neighbourhood on a day."""
+
+    GOV_CONTROL = "gov_control"
+    CONTESTED = "contested"
+    IS_CONTROL = "is_control"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {
+            "gov_control": "government-held",
+            "contested": "contested",
+            "is_control": "IS-held",
+            "unknown": "unknown",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class ControlState:
+    """The state of one neighbourhood on one day, and the claims behind it."""
+
+    place_id: str
+    day: date
+    status: ControlStatus
+    since: date | None
+    disputed: bool
+    claim_ids: tuple[str, ...]
+    basis: str  # "claim", "whole east bank", or "default"
+
+
+@dataclass
+class Timeline:
+    """Control states for every neighbourhood and day from ``start`` to ``end``."""
+
+    start: date
+    end: date
+    place_ids: list[str]
+    claims: dict[str, Claim]
+    history: dict[str, list[Claim]]  # place -> every claim that bears on it, by date
+    states: dict[str, list[ControlState]]  # place -> one state per day
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+    def state(self, place_id: str, day: date) -> ControlState:
+        if not self.start <= day <= self.end:
+            raise ValueError(f"{day} is outside the timeline {self.start}..{self.end}")
+        return self.states[place_id][(day - self.start).days]
+
+    def on(self, day: date) -> list[ControlState]:
+        return [self.state(pid, day) for pid in self.place_ids]
+
+    def change_days(self) -> list[date]:
+        """Days on which any neighbourhood's status or disputed flag changed (and the first day)."""
+        out = [self.start]
+        for i, day in enumerate(self.days[1:], start=1):
+            if any(
+                (s[i].status, s[i].disputed, s[i].claim_ids) != (s[i - 1].status, s[i - 1].disputed, s[i - 1].claim_ids)
+                for s in self.states.values()
+            ):
+                out.append(day)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per day per neighbourhood: date, place_id, status, since, disputed, claim_ids, basis."""
+        rows = [
+            {
+                "date": s.day.isoformat(),
+                "place_id": s.place_id,
+                "status": s.status.value,
+                "since": s.since.isoformat() if s.since else "",
+                "disputed": s.disputed,
+                "claim_ids": ";".join(s.claim_ids),
+                "basis": s.basis,
+            }
+            for day_index in range(len(self.days))
+            for pid in self.place_ids
+            for s in (self.states[pid][day_index],)
+        ]
+        return pd.DataFrame(rows)
+
+    def intervals(self) -> pd.DataFrame:
+        """Runs of identical state per place: valid_from / valid_to (inclusive), for GIS time filters."""
+        rows = []
+        for pid in self.place_ids:
+            run_start = 0
+            states = self.states[pid]
+            for i in range(1, len(states) + 1):
+                if i == len(states) or _key(states[i]) != _key(states[run_start]):
+                    s = states[run_start]
+                    rows.append(
+                        {
+                            "place_id": pid,
+                            "valid_from": s.day.isoformat(),
+                            "valid_to": states[i - 1].day.isoformat(),
+                            "status": s.status.value,
+                            "since": s.since.isoformat() if s.since else "",
+                            "disputed": s.disputed,
+                            "claim_ids": ";".join(s.claim_ids),
+                            "basis": s.basis,
+                            "time_precision": _time_precision([self.claims[c] for c in s.claim_ids]),
+                        }
+                    )
+                    run_start = i
+        return pd.DataFrame(rows)
+
+    def counts(self) -> pd.DataFrame:
+        """Number of neighbourhoods per status per day (index: day)."""
+        frame = self.to_frame()
+        table = frame.pivot_table(index="date", columns="status", values="place_id", aggfunc="count", fill_value=0)
+        return table.reindex(columns=[s.value for s in ControlStatus], fill_value=0)
+
+    def disputed_days(self) -> pd.DataFrame:
+        """Every (day, place) whose same-day claims disagree, with the claims."""
+        frame = self.to_frame()
+        return frame[frame["disputed"]].reset_index(drop=True)
+
+
+def _key(state: ControlState) -> tuple:
+    return state.status, state.disputed, state.claim_ids, state.basis
+
+
+def _time_precision(claims: list[Claim]) -> int | None:
+    """ACLED-style time precision of a state: the loosest of its claims."""
+    if not claims:
+        return None
+    return max(c.date_precision.acled_time_precision for c in claims)
+
+
+def _decide(claims: list[Claim]) -> tuple[ControlStatus, bool]:
+    statuses = {c.status for c in claims}
+    if len(statuses) == 1:
+        return ControlStatus(next(iter(statuses)).value), False
+    return ControlStatus.CONTESTED, True
+
+
+def build_timeline(
+    claims: Iterable[Claim],
+    gazetteer: Gazetteer,
+    start: date | None = None,
+    end: date | None = None,
+    initial: ControlStatus = ControlStatus.IS_CONTROL,
+    initial_since: date = IS_TOOK_MOSUL,
+) -> Timeline:
+    """Turn claims into a daily control state for every east-bank neighbourhood.
+
+    Parameters
+    ----------
+    claims : iterable of Claim
+        Resolved claims (``place_ids`` set); claims without a place are ignored here (they are
+        reported by the loader and listed on the maps).
+    gazetteer : Gazetteer
+    start, end : date, optional
+        Default: the start of the offensive (17 Oct 2016) and the last claim's date.
+    initial : ControlStatus
+        State before any claim (default IS-held, as east Mosul was from June 2014).
+    initial_since : date
+        The ``since`` date of the initial state (ignored when ``initial`` is unknown).
+
+    Returns
+    -------
+    Timeline
+    """
+    placed = [c for c in claims if c.place_ids]
+    by_id = {c.claim_id: c for c in placed}
+    neighbourhoods = [p.place_id for p in gazetteer.neighbourhoods()]
+    whole = {p.place_id for p in gazetteer.east_bank() if p.is_whole_area}
+    direct: dict[str, list[Claim]] = defaultdict(list)
+    blanket: list[Claim] = []
+    for claim in placed:
+        if any(pid in whole for pid in claim.place_ids):
+            blanket.append(claim)
+        for pid in claim.place_ids:
+            if pid not in whole:
+                direct[pid].append(claim)
+    start = start or settings.CAMPAIGN_START
+    end = end or max((c.date for c in placed), default=start)
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    states: dict[str, list[ControlState]] = {}
+    history: dict[str, list[Claim]] = {}
+    for pid in neighbourhoods:
+        own = sorted(direct.get(pid, []), key=lambda c: (c.date, c.claim_id))
+        history[pid] = sorted(own + blanket, key=lambda c: (c.date, c.claim_id))
+        states[pid] = _place_states(pid, own, blanket, days, initial, initial_since)
+    return Timeline(start, end, neighbourhoods, by_id, history, states)
+
+
+def _place_states(
+    pid: str, own: list[Claim], blanket: list[Claim], days: list[date], initial: ControlStatus, initial_since: date
+) -> list[ControlState]:
+    own_by_day: dict[date, list[Claim]] = defaultdict(list)
+    for c in own:
+        own_by_day[c.date].append(c)
+    blanket_by_day: dict[date, list[Claim]] = defaultdict(list)
+    for c in blanket:
+        blanket_by_day[c.date].append(c)
+    # Claims dated before the window still set the state at its start.
+    last_own = max((d for d in own_by_day if d < days[0]), default=None)
+    last_blanket = max((d for d in blanket_by_day if d < days[0]), default=None)
+    out: list[ControlState] = []
+    for day in days:
+        last_own = day if day in own_by_day else last_own
+        last_blanket = day if day in blanket_by_day else last_blanket
+        if last_own is None and last_blanket is None:
+            status, disputed, ids, basis = initial, False, (), "default"
+        elif last_blanket is not None and (last_own is None or last_blanket > last_own):
+            claims = blanket_by_day[last_blanket]
+            (status, disputed), ids, basis = _decide(claims), _ids(claims), "whole east bank"
+        else:
+            claims = own_by_day[last_own]
+            (status, disputed), ids, basis = _decide(claims), _ids(claims), "claim"
+        if not out:
+            since = _run_start(own + blanket, status, day) if ids else (
+                initial_since if initial is not ControlStatus.UNKNOWN else None)
+        elif status != out[-1].status:
+            since = day  # a status only changes on a day that brings new claims
+        else:
+            since = out[-1].since
+        out.append(ControlState(pid, day, status, since, disputed, ids, basis))
+    return out
+
+
+def _ids(claims: list[Claim]) -> tuple[str, ...]:
+    return tuple(sorted(c.claim_id for c in claims))
+
+
+def _run_start(claims: list[Claim], status: ControlStatus, day: date) -> date:
+    """For a window that starts after earlier claims: the day the current status began."""
+    since = day
+    for claim in sorted((c for c in claims if c.date <= day), key=lambda c: c.date, reverse=True):
+        if claim.status.value != status.value:
+            break
+        since = claim.date
+    return since

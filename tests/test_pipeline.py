@@ -1,0 +1,119 @@
+"""End to end: bundled claims + corpus articles -> output/ (maps, slider, snapshots, exports)."""
+
+import csv
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from mosulmap import pipeline, settings
+from mosulmap.cli import main
+from mosulmap.errors import MosulmapError
+
+END = date(2016, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "output"
+    result = pipeline.build(out, end=END)
+    return out, result
+
+
+def test_build_writes_every_product(built):
+    out, result = built
+    days = [d.isoformat() for d in result.days]
+    assert days[0] == "2016-10-17" and "2016-11-04" in days
+    for day in days:
+        assert (out / "maps" / f"{day}.html").stat().st_size > 10_000
+        assert (out / "snapshots" / f"{day}.png").read_bytes()[:4] == b"\x89PNG"
+    for name in ("index.html", "timeline.html", "control.csv", "control.geojson", "claims.csv",
+                 "unresolved.csv", "places.geojson", "summary.json", "lib/leaflet.js"):
+        assert (out / name).exists(), name
+    index = (out / "index.html").read_text()
+    assert all(f'href="maps/{d}.html"' in index for d in days) and 'href="timeline.html"' in index
+
+
+def test_corpus_claims_reach_the_map(built):
+    out, _ = built
+    rows = list(csv.DictReader((out / "control.csv").open()))
+    samah = {r["date"]: r for r in rows if r["place_id"] == "samah"}
+    assert samah["2016-10-17"]["status"] == "is_control" and samah["2016-10-17"]["basis"] == "default"
+    assert samah["2016-11-17"]["status"] == "gov_control"
+    assert "kurdistan24-is-admits-losing-territory-001" in samah["2016-11-17"]["claim_ids"]
+    used = {r["claim_id"] for r in csv.DictReader((out / "claims.csv").open())}
+    assert "alalam-2016-11-04-east-mosul-six-distric-001" in used and "c0001" in used
+    unresolved = {r["name"] for r in csv.DictReader((out / "unresolved.csv").open())}
+    assert {"Tisaee", "Zarqawi", "Shama"} <= unresolved
+
+
+def test_control_geojson_has_time_intervals_and_precision(built):
+    out, _ = built
+    features = json.loads((out / "control.geojson").read_text())["features"]
+    gogjali = [f["properties"] for f in features if f["properties"]["place_id"] == "gogjali"]
+    assert gogjali[0]["valid_from"] == "2016-10-17" and gogjali[0]["status"] == "is_control"
+    assert all(a["valid_to"] < b["valid_from"] for a, b in zip(gogjali, gogjali[1:]))
+    assert {f["properties"]["geo_precision"] for f in features} == {2, 3}
+    assert any(f["geometry"] is None for f in features)  # claimed places with no polygon stay in the table
+
+
+def test_day_map_content(built):
+    out, _ = built
+    html = (out / "maps" / "2016-11-04.html").read_text()
+    assert "East Mosul: who held what on 4 November 2016" in html
+    assert "cdn." not in html and "../lib/leaflet.js" in html  # works offline
+    assert "Karkukli" in html and "Claimed places with no polygon" in html  # listed, not drawn
+    assert "Tisaee" not in html or "Names not on the map" in html
+    assert "approximate polygon" in html and "disputed" in html
+
+
+def test_rebuild_is_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        pipeline.build(out, end=date(2016, 11, 5))
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert len(files) > 10
+    for rel in files:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_failed_build_leaves_previous_output(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    pipeline.build(out, end=date(2016, 11, 2), snapshots=False)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pipeline, "render_slider", boom)
+    with pytest.raises(RuntimeError):
+        pipeline.build(out, end=date(2016, 11, 10), snapshots=False)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no staging left behind
+
+
+def test_refuses_to_replace_a_foreign_folder(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(MosulmapError, match="not written by mosulmap"):
+        pipeline.build(tmp_path, end=date(2016, 11, 2))
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_cli_build_and_render(tmp_path):
+    out = tmp_path / "o"
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--end", "2016-11-03", "--no-snapshots",
+                                       "--every-day"])
+    assert result.exit_code == 0, result.output
+    assert "dated maps: 18" in result.output and "names not on the map:" in result.output
+    assert len(list((out / "maps").glob("*.html"))) == 18
+    one = CliRunner().invoke(main, ["render", "--date", "2016-11-04", "--out", str(tmp_path / "r")])
+    assert one.exit_code == 0, one.output
+    assert (tmp_path / "r" / "maps" / "2016-11-04.html").exists()
+    bad = CliRunner().invoke(main, ["build", "--out", str(out), "--claims", str(tmp_path / "absent.csv")])
+    assert bad.exit_code == 2 and "absent.csv" in bad.output and "Traceback" not in bad.output
+
+
+def test_default_output_folder_is_the_repo_output(monkeypatch):
+    assert settings.OUTPUT_DIR.name == "output" and settings.OUTPUT_DIR.parent == settings.ROOT
