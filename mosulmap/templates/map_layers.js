@@ -9,10 +9,10 @@
         style: function (f) { return f.properties.style; },
         onEachFeature: function (f, l) {
             l.bindTooltip(f.properties.tooltip, {sticky: true});
-            l.bindPopup(f.properties.popup, {maxWidth: 460, maxHeight: 380});
+            l.bindPopup(f.properties.popup, {maxWidth: 460, maxHeight: 380, autoPanPaddingTopLeft: [60, 90], autoPanPaddingBottomRight: [300, 40]});
         }
     }).addTo(map);
-    map.fitBounds(L.geoJSON(data.extent).getBounds());
+    map.fitBounds(L.geoJSON(data.extent).getBounds(), {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
     window.mosulmapLayer = layer;
 })();
 {% endmacro %}

@@ -45,10 +45,10 @@
         onEachFeature: function (f, l) {
             var place = D.meta[f.properties.i];
             l.bindTooltip(function () { return place.tip + "<br>" + statusLine(place, current); }, {sticky: true});
-            l.bindPopup(function () { return popup(place, current); }, {maxWidth: 460, maxHeight: 380});
+            l.bindPopup(function () { return popup(place, current); }, {maxWidth: 460, maxHeight: 380, autoPanPaddingTopLeft: [60, 90], autoPanPaddingBottomRight: [300, 40]});
         }
     }).addTo(map);
-    map.fitBounds(L.geoJSON(D.extent).getBounds());
+    map.fitBounds(L.geoJSON(D.extent).getBounds(), {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
 
     var slider = document.getElementById("mm-slider");
     var label = document.getElementById("mm-date");
