@@ -183,9 +183,19 @@ def _unplaced_html(data: MapData) -> str:
 
 
 def _base_map(data: MapData, lib: str) -> folium.Map:
+    """A folium map using Leaflet from ``lib`` (a relative folder, or "inline" to embed it)."""
     m = folium.Map(location=CENTER, zoom_start=12, tiles=None, control_scale=True, prefer_canvas=False)
-    m.default_js = [("leaflet", f"{lib}/leaflet.js")]
-    m.default_css = [("leaflet_css", f"{lib}/leaflet.css")]
+    if lib == "inline":  # a single self-contained file, e.g. for a notebook iframe
+        leaflet = resources.files("mosulmap").joinpath("vendor", "leaflet")
+        m.default_js, m.default_css = [], []
+        m.get_root().header.add_child(
+            Element(f"<style>{leaflet.joinpath('leaflet.css').read_text(encoding='utf-8')}</style>"
+                    f"<script>{leaflet.joinpath('leaflet.js').read_text(encoding='utf-8')}</script>"),
+            name="leaflet_inline",
+        )
+    else:
+        m.default_js = [("leaflet", f"{lib}/leaflet.js")]
+        m.default_css = [("leaflet_css", f"{lib}/leaflet.css")]
     if data.tiles:
         folium.TileLayer(data.tiles, opacity=0.5).add_to(m)
     m.get_root().header.add_child(Element(f"<style>{_template('page.css')}</style>"), name="mosulmap_css")
@@ -193,7 +203,7 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
 
 
 def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
-    """A self-contained choropleth of who held what on ``day``."""
+    """A choropleth of who held what on ``day`` (Leaflet from ``lib``, or "inline")."""
     tl, gaz = data.timeline, data.gazetteer
     features = []
     for _, row in data.polygons.iterrows():

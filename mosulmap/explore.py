@@ -1,0 +1,168 @@
+"""Exploration helpers for notebooks: the same pipeline as ``mosulmap build``, made interactive.
+
+:class:`Explorer` loads the inputs once (optionally a user's own claims or polygons) and offers
+a date-slider map that updates in place, a look-up of any spelling with the place's whole
+control history, a chart of status counts over time and the table of disputed days. Widgets
+come from ipywidgets; everything else returns plain pandas/matplotlib objects, so it is tested
+without a kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from mosulmap import pipeline, settings
+from mosulmap.render import STATUS_COLORS, MapData, render_day
+from mosulmap.resolver import Match
+from mosulmap.timeline import ControlStatus
+
+
+@dataclass
+class PlaceReport:
+    """What the resolver says about a spelling, and each matched place's history."""
+
+    query: str
+    match: Match
+    names: dict[str, str]  # place_id -> canonical name (Arabic appended)
+    states: pd.DataFrame  # runs of state: place_id, valid_from, valid_to, status, disputed, claim_ids
+    claims: pd.DataFrame  # every claim on the places: date, status, event, actor, source, quote
+
+    def _repr_html_(self) -> str:
+        m = self.match
+        head = f"<p><b>{escape(self.query)}</b>: {escape(m.status.value)}"
+        if m.place_ids:
+            head += " → " + ", ".join(escape(n) for n in self.names.values())
+        if m.method.value != "none":
+            head += f" ({escape(m.method.value)}, score {m.score:g})"
+        if m.reason:
+            head += f"; {escape(m.reason)}"
+        head += "</p>"
+        if self.states.empty:
+            return head
+        return head + "<h4>Control history</h4>" + self.states.to_html(index=False) + \
+            "<h4>Claims</h4>" + self.claims.to_html(index=False)
+
+
+class Explorer:
+    """Interactive access to one build's data (see :meth:`load`)."""
+
+    def __init__(self, inputs: pipeline.Inputs, data: MapData) -> None:
+        self.inputs = inputs
+        self.data = data
+
+    @classmethod
+    def load(
+        cls,
+        claims: str | Path | Iterable[str | Path] | None = None,
+        polygons: str | Path | None = None,
+        corpus: str | Path | None = settings.DEFAULT_CORPUS,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> Explorer:
+        """Load the bundled data, or your own claims file(s) and/or polygons, in one call."""
+        if isinstance(claims, (str, Path)):
+            claims = [claims]
+        inputs = pipeline.load_inputs(claims, corpus, polygons)
+        return cls(inputs, pipeline.prepare(inputs, start, end))
+
+    @property
+    def timeline(self):
+        return self.data.timeline
+
+    # -- map -------------------------------------------------------------------------------
+
+    def map_html(self, day: date, height: int = 620) -> str:
+        """The day's folium map as an iframe (Leaflet inlined: works offline, in any notebook)."""
+        page = render_day(self.data, day, lib="inline")
+        return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:{height}px;border:0" '
+                f'title="East Mosul control {day.isoformat()}"></iframe>')
+
+    def map_widget(self, day: date | None = None):
+        """A date slider and the map for that date; moving the slider updates the map in place."""
+        import ipywidgets as widgets
+
+        days = self.timeline.days
+        slider = widgets.SelectionSlider(
+            options=[(d.isoformat(), d) for d in days], value=day or days[0], description="Date",
+            continuous_update=False, layout=widgets.Layout(width="95%"),
+        )
+        view = widgets.HTML(self.map_html(slider.value))
+
+        def redraw(change: dict) -> None:
+            view.value = self.map_html(change["new"])
+
+        slider.observe(redraw, names="value")
+        return widgets.VBox([slider, view])
+
+    # -- places ----------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> PlaceReport:
+        """Resolve any spelling and gather the matched places' control history and claims."""
+        match = self.inputs.resolver.resolve(name)
+        gaz = self.inputs.gazetteer
+        ids = [p for p in match.place_ids if p in self.timeline.states] if match.is_resolved else []
+        names = {p: gaz[p].name + (f" ({gaz[p].arabic})" if gaz[p].arabic else "") for p in match.place_ids}
+        runs = self.timeline.intervals()
+        states = runs[runs["place_id"].isin(ids)].reset_index(drop=True)
+        rows = [
+            {"place_id": p, "date": c.date.isoformat(), "precision": c.date_precision.value, "status": c.status.value,
+             "event": c.event, "actor": c.actor, "source": c.source, "quote": c.quote or c.note,
+             "claim_id": c.claim_id}
+            for p in ids for c in self.timeline.history[p]
+        ]
+        claims = pd.DataFrame(rows, columns=["place_id", "date", "precision", "status", "event", "actor", "source",
+                                             "quote", "claim_id"])
+        return PlaceReport(name, match, names, states, claims)
+
+    def lookup_widget(self):
+        """A text box: type any spelling (Latin or Arabic), see the answer and history in place."""
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        box = widgets.Text(placeholder="any spelling, e.g. Kokjili or كوكجلي", description="Place",
+                           continuous_update=False)
+        out = widgets.Output()
+
+        def show(change: dict) -> None:
+            with out:
+                out.clear_output()
+                if change["new"].strip():
+                    display(self.lookup(change["new"]))
+
+        box.observe(show, names="value")
+        return widgets.VBox([box, out])
+
+    # -- summaries ---------------------------------------------------------------------------
+
+    def counts(self) -> pd.DataFrame:
+        """Neighbourhoods per status per day."""
+        return self.timeline.counts()
+
+    def status_chart(self, ax=None):
+        """Stacked area chart of government-held, contested and IS-held neighbourhoods over time."""
+        import matplotlib.pyplot as plt
+
+        counts = self.counts()
+        counts.index = pd.to_datetime(counts.index)
+        if ax is None:
+            _, ax = plt.subplots(figsize=(10, 4))
+        order = [s for s in ControlStatus if counts[s.value].any()]
+        ax.stackplot(counts.index, *[counts[s.value] for s in order], labels=[s.label for s in order],
+                     colors=[STATUS_COLORS[s] for s in order], alpha=0.85)
+        ax.set_ylabel("neighbourhoods")
+        ax.set_title("East Mosul neighbourhoods by reported control")
+        ax.legend(loc="upper left")
+        ax.margins(x=0)
+        return ax
+
+    def disputed(self) -> pd.DataFrame:
+        """Every day on which a neighbourhood's same-day claims disagree, with names and claims."""
+        table = self.timeline.disputed_days()
+        table.insert(2, "name", [self.inputs.gazetteer[p].name for p in table["place_id"]])
+        return table
