@@ -176,6 +176,8 @@ def build(claims_files, corpus, no_corpus, polygons_file, start, end, every_day,
     )
     for note in result.notes:
         click.echo(note)
+    for problem in result.problems:
+        click.echo(f"skipped: {problem}", err=True)
     for key, value in result.summary.items():
         click.echo(f"{key}: {value}")
     click.echo(f"open {result.out_dir / 'index.html'}")

@@ -25,8 +25,11 @@ from mosulmap.lexicon import ACTORS, BLOCKERS, CUES, IS_SUBJECT, NOT_PLACES, PLA
 from mosulmap.normalize import has_arabic
 from mosulmap.resolver import Match, MatchStatus, Resolver
 
-_LATIN_NAME = r"(?:(?:[Aa]l|[Ee]l|Hayy?|Hai)[-\s])?[A-Z][\w'’\-]*(?:\s+(?:(?:al|el)-)?[A-Z0-9][\w'’\-]*){0,3}"
-_ARABIC_NAME = r"[\u0600-\u06FF][\u0600-\u06FF\u0660-\u0669]*(?:\s+[\u0600-\u06FF][\u0600-\u06FF\u0660-\u0669]*){0,5}"
+# Word lengths are bounded: an unbounded run ("A-A-A-…") made the list pattern backtrack quadratically.
+_LATIN_NAME = r"(?:(?:[Aa]l|[Ee]l|Hayy?|Hai)[-\s])?[A-Z][\w'’\-]{0,30}(?:\s+(?:(?:al|el)-)?[A-Z0-9][\w'’\-]{0,30}){0,3}"
+_ARABIC_WORD = r"[\u0600-\u06FF][\u0600-\u06FF\u0660-\u0669]{0,30}"
+_ARABIC_NAME = rf"{_ARABIC_WORD}(?:\s+{_ARABIC_WORD}){{0,5}}"
+MAX_SENTENCE = 1500  # characters; longer "sentences" are data or markup, not prose
 _NAME = rf"(?:{_LATIN_NAME}|{_ARABIC_NAME})"
 _SEP = r"(?:\s*[,،]\s*(?:and\s+|و)?|\s+and\s+|\s+و)"
 LIST = re.compile(rf"{_NAME}(?:{_SEP}{_NAME})+")
@@ -271,6 +274,9 @@ def extract_text(
     previous = ""
     sentences = [s for p in body for s in split_sentences(p)]
     for sentence in sentences:
+        if len(sentence) > MAX_SENTENCE:
+            result.skipped.append((sentence[:80] + "…", f"longer than {MAX_SENTENCE} characters: not prose"))
+            continue
         own = sentence_date(sentence, finding.value)
         recent = (recent + [own])[-3:]
         inherited = next((d for d in reversed(recent[:-1]) if d), None) if own is None else None
@@ -283,7 +289,8 @@ def extract_text(
                 result.skipped.append((clause, blocker))
                 continue
             mentions, unplaced = scanner.mentions(clause, sentence)
-            result.unplaced += unplaced
+            result.unplaced += [u for u in dict.fromkeys(unplaced) if u not in result.unplaced]
+            mentions = list({m.place_ids: (w, m) for w, m in reversed(mentions)}.values())[::-1]  # one per place
             status, event = cue
             actor = find_actor(clause, sentence, previous, event)
             for written, match in mentions:

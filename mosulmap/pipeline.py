@@ -131,6 +131,7 @@ class BuildResult:
     days: list[date] = field(default_factory=list)
     summary: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    problems: list[MosulmapError] = field(default_factory=list)  # bad claim rows that were skipped
 
 
 def control_geojson(data: MapData) -> dict:
@@ -224,7 +225,7 @@ def build(
     data = prepare(inputs, start, end, tiles=tiles)
     tl = data.timeline
     days = tl.days if every_day else tl.change_days()
-    result = BuildResult(out, days)
+    result = BuildResult(out, days, problems=list(inputs.claims.problems))
     if inputs.polygon_report is not None:
         result.notes.append(inputs.polygon_report.summary())
     disputed_days = sorted({s.day for p in tl.place_ids for s in tl.states[p] if s.disputed})

@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from mosulmap.gazetteer import Gazetteer, Scope, load_gazetteer
-from mosulmap.normalize import family_base, has_arabic, normalise, phonetic, skeleton
+from mosulmap.normalize import ARABIC_RE, family_base, has_arabic, normalise, phonetic, skeleton
 
 FUZZY_ACCEPT = 85.0  # lowest fuzzy score accepted as a match
 FUZZY_MARGIN = 8.0  # the best place must beat the runner-up place by this much
@@ -322,8 +322,10 @@ class Resolver:
         norm = normalise(name)
         if match.is_resolved or not has_arabic(norm) or not any(c.isascii() and c.isalpha() for c in norm):
             return match
-        arabic = " ".join(t for t in norm.split() if has_arabic(t))
-        latin = " ".join(t for t in norm.split() if not has_arabic(t))
+        # Split by character, not by word: "Kokjaliكوكجلي" has both scripts in one word. Each part
+        # then holds one script only, so this cannot recurse further.
+        arabic = "".join(c if has_arabic(c) or c == " " else " " for c in norm).strip()
+        latin = ARABIC_RE.sub(" ", norm).strip()
         parts = [m for m in self.resolve_many([arabic, latin]) if m.status is not MatchStatus.UNRESOLVED]
         if parts and all(m.place_ids == parts[0].place_ids and m.status == parts[0].status for m in parts):
             first = parts[0]
