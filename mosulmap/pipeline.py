@@ -31,7 +31,7 @@ from mosulmap.io import atomic_write_bytes, atomic_write_text, geojson_dict, geo
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
 from mosulmap.render import MapData, UnplacedName, render_day, render_index, render_slider
 from mosulmap.resolver import Resolver
-from mosulmap.snapshot import render_snapshot
+from mosulmap.snapshot import SnapshotRenderer
 from mosulmap.timeline import ControlStatus, build_timeline
 
 MARKER = ".mosulmap-output"
@@ -247,10 +247,15 @@ def build(
         lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
         for name in ("leaflet.js", "leaflet.css", "LICENSE"):
             atomic_write_bytes(staging / "lib" / name, lib.joinpath(name).read_bytes())
-        for day in tqdm(days, desc="maps", unit="day", disable=not progress):
-            atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", render_day(data, day))
-            if snapshots:
-                atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", render_snapshot(data, day))
+        snapshotter = SnapshotRenderer(data) if snapshots else None
+        try:
+            for day in tqdm(days, desc="maps", unit="day", disable=not progress):
+                atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", render_day(data, day))
+                if snapshotter:
+                    atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", snapshotter.render(day))
+        finally:
+            if snapshotter:
+                snapshotter.close()
         atomic_write_text(staging / "timeline.html", render_slider(data))
         for name, text in _exports(data, inputs).items():
             atomic_write_text(staging / name, text)

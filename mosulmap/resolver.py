@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -151,6 +152,7 @@ class Resolver:
         self._fuzzy_places = [frozenset(self._index["phonetic"][k]) for k in self._fuzzy_keys]
 
     @staticmethod
+    @lru_cache(maxsize=65536)
     def _keys(name: str) -> dict[str, str]:
         norm = normalise(name)
         phon = phonetic(norm)
@@ -250,8 +252,9 @@ class Resolver:
         for row, i in enumerate(rows):
             order = sorted(best[row], key=lambda k: (-scores[row, k], self._fuzzy_keys[k]))
             out[i] = self._judge(queries[i], [(self._fuzzy_keys[k], float(scores[row, k])) for k in order])
+        matched = set(rows)
         for i, q in enumerate(queries):
-            if i not in set(rows):
+            if i not in matched:
                 out[i] = Match(q, MatchStatus.UNRESOLVED, reason="too short for fuzzy matching")
         return out
 
