@@ -14,13 +14,18 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from mosulmap import pipeline, settings
 from mosulmap.render import STATUS_COLORS, MapData, render_day
 from mosulmap.resolver import Match
-from mosulmap.timeline import ControlStatus
+from mosulmap.timeline import ControlStatus, Timeline
+
+if TYPE_CHECKING:  # widgets and matplotlib are imported only when used
+    import ipywidgets as widgets
+    from matplotlib.axes import Axes
 
 
 @dataclass
@@ -72,7 +77,7 @@ class Explorer:
         return cls(inputs, pipeline.prepare(inputs, start, end))
 
     @property
-    def timeline(self):
+    def timeline(self) -> Timeline:
         return self.data.timeline
 
     # -- map -------------------------------------------------------------------------------
@@ -83,7 +88,7 @@ class Explorer:
         return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:{height}px;border:0" '
                 f'title="East Mosul control {day.isoformat()}"></iframe>')
 
-    def map_widget(self, day: date | None = None):
+    def map_widget(self, day: date | None = None) -> widgets.VBox:
         """A date slider and the map for that date; moving the slider updates the map in place."""
         import ipywidgets as widgets
 
@@ -120,7 +125,7 @@ class Explorer:
                                              "quote", "claim_id"])
         return PlaceReport(name, match, names, states, claims)
 
-    def lookup_widget(self):
+    def lookup_widget(self) -> widgets.VBox:
         """A text box: type any spelling (Latin or Arabic), see the answer and history in place."""
         import ipywidgets as widgets
         from IPython.display import display
@@ -144,7 +149,7 @@ class Explorer:
         """Neighbourhoods per status per day."""
         return self.timeline.counts()
 
-    def status_chart(self, ax=None):
+    def status_chart(self, ax: Axes | None = None) -> Axes:
         """Stacked area chart of government-held, contested and IS-held neighbourhoods over time."""
         import matplotlib.pyplot as plt
 

@@ -21,6 +21,7 @@ from importlib import resources
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -136,7 +137,7 @@ def place_tip(gazetteer: Gazetteer, place_id: str) -> str:
     return f"<b>{escape(place.name)}</b>{arabic}"
 
 
-def geometry_note(row) -> str:
+def geometry_note(row: pd.Series) -> str:
     return (
         f'<p class="mm-geom">Polygon: {escape(str(row["geometry_source"]))}, '
         f'{escape(str(row["geometry_confidence"]))}; point confidence {escape(str(row["coord_confidence"]))}</p>'
@@ -199,6 +200,7 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
     if data.tiles:
         folium.TileLayer(data.tiles, opacity=0.5).add_to(m)
     m.get_root().header.add_child(Element(f"<style>{_template('page.css')}</style>"), name="mosulmap_css")
+    m.get_root().header.add_child(Element(f"<script>{_template('common.js')}</script>"), name="mosulmap_js")
     return m
 
 

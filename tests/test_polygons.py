@@ -83,6 +83,7 @@ def test_user_polygons_replace_derived_ones(tmp_path, resolver, derived, gazette
     assert all(g.intersection(user_union).area < 1e-12 for g in others)
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")  # the CRS-less file is the point
 def test_user_polygon_file_problems_are_clear(tmp_path, resolver, gazetteer):
     sq = _square_around(gazetteer, "gogjali")
     path = _user_file(tmp_path, [("Kokjali", sq)], name="label_x")

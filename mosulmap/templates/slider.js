@@ -2,9 +2,7 @@
 (function () {
     var map = {{ this._parent.get_name() }};
     var D = {{ this.data }};
-    L.geoJSON(D.extent, {interactive: false,
-        style: {color: "#9e9e9e", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1}}).addTo(map);
-    L.geoJSON(D.river, {interactive: false, style: {color: "#5b9bd5", weight: 5, opacity: 0.9}}).addTo(map);
+    mosulmapBase(map, D.extent, D.river);
     var current = D.start;
 
     function stateAt(place, day) {
@@ -48,7 +46,6 @@
             l.bindPopup(function () { return popup(place, current); }, {maxWidth: 460, maxHeight: 380, autoPanPaddingTopLeft: [60, 90], autoPanPaddingBottomRight: [300, 40]});
         }
     }).addTo(map);
-    map.fitBounds(L.geoJSON(D.extent).getBounds(), {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
 
     var slider = document.getElementById("mm-slider");
     var label = document.getElementById("mm-date");
