@@ -302,6 +302,12 @@ def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
     return result
 
 
+def _origin(claim: Claim) -> tuple[str, int | None]:
+    """(file, line) a loaded claim came from."""
+    path, _, line = claim.origin.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (claim.origin, None)
+
+
 def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
     """Attach gazetteer places to every claim.
 
@@ -319,10 +325,7 @@ def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
             if not ids or len(ids) != max(1, len(claim.place_ids)):
                 column = "place_canonical" if claim.place_canonical else "place_id"
                 value = claim.place_canonical or ";".join(claim.place_ids)
-                out.problems.append(
-                    InputError("not a gazetteer place", claim.origin.rsplit(":", 1)[0],
-                               int(claim.origin.rsplit(":", 1)[1]), column, value)
-                )
+                out.problems.append(InputError("not a gazetteer place", *_origin(claim), column, value))
                 continue
             out.claims.append(replace(claim, place_ids=ids, resolution="given"))
             continue
@@ -364,8 +367,8 @@ def load_claims(paths: str | Path | Iterable[str | Path], resolver: Resolver | N
         part = resolve_claims(read_claims(path, strict=strict), resolver)
         for claim in part.claims:
             if claim.claim_id in ids:
-                problem = InputError(f"claim_id also used in {ids[claim.claim_id]}", Path(path),
-                                     int(claim.origin.rsplit(":", 1)[1]), "claim_id", claim.claim_id)
+                problem = InputError(f"claim_id also used in {ids[claim.claim_id]}", *_origin(claim), "claim_id",
+                                     claim.claim_id)
                 if strict:
                     raise problem
                 part.problems.append(problem)

@@ -260,17 +260,12 @@ def _titled(html: str, title: str) -> str:
 
 
 def _intervals(tl: Timeline, place_id: str) -> list[list]:
-    out, states, start = [], tl.states[place_id], 0
+    """The slider's compact runs: [first, last, status code, disputed, claim ids, since, basis]."""
     codes = {s: i for i, s in enumerate(ControlStatus)}
-    for i in range(1, len(states) + 1):
-        if i == len(states) or (states[i].status, states[i].disputed, states[i].claim_ids, states[i].basis) != (
-            states[start].status, states[start].disputed, states[start].claim_ids, states[start].basis
-        ):
-            s = states[start]
-            out.append([start, i - 1, codes[s.status], s.disputed, list(s.claim_ids),
-                        s.since.isoformat() if s.since else "", s.basis])
-            start = i
-    return out
+    return [
+        [first, last, codes[s.status], s.disputed, list(s.claim_ids), s.since.isoformat() if s.since else "", s.basis]
+        for first, last, s in tl.runs(place_id)
+    ]
 
 
 def render_slider(data: MapData, lib: str = "lib") -> str:

@@ -85,14 +85,17 @@ class Timeline:
         return [self.state(pid, day) for pid in self.place_ids]
 
     def change_days(self) -> list[date]:
-        """Days on which any neighbourhood's status or disputed flag changed (and the first day)."""
-        out = [self.start]
-        for i, day in enumerate(self.days[1:], start=1):
-            if any(
-                (s[i].status, s[i].disputed, s[i].claim_ids) != (s[i - 1].status, s[i - 1].disputed, s[i - 1].claim_ids)
-                for s in self.states.values()
-            ):
-                out.append(day)
+        """The first day, and every day on which any neighbourhood's state changed."""
+        starts = {run[0] for pid in self.place_ids for run in self.runs(pid)}
+        return [self.days[i] for i in sorted(starts)]
+
+    def runs(self, place_id: str) -> list[tuple[int, int, ControlState]]:
+        """Runs of identical state for a place: (first day index, last day index, state)."""
+        out, states, start = [], self.states[place_id], 0
+        for i in range(1, len(states) + 1):
+            if i == len(states) or _key(states[i]) != _key(states[start]):
+                out.append((start, i - 1, states[start]))
+                start = i
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -115,27 +118,21 @@ class Timeline:
 
     def intervals(self) -> pd.DataFrame:
         """Runs of identical state per place: valid_from / valid_to (inclusive), for GIS time filters."""
-        rows = []
-        for pid in self.place_ids:
-            run_start = 0
-            states = self.states[pid]
-            for i in range(1, len(states) + 1):
-                if i == len(states) or _key(states[i]) != _key(states[run_start]):
-                    s = states[run_start]
-                    rows.append(
-                        {
-                            "place_id": pid,
-                            "valid_from": s.day.isoformat(),
-                            "valid_to": states[i - 1].day.isoformat(),
-                            "status": s.status.value,
-                            "since": s.since.isoformat() if s.since else "",
-                            "disputed": s.disputed,
-                            "claim_ids": ";".join(s.claim_ids),
-                            "basis": s.basis,
-                            "time_precision": _time_precision([self.claims[c] for c in s.claim_ids]),
-                        }
-                    )
-                    run_start = i
+        rows = [
+            {
+                "place_id": pid,
+                "valid_from": s.day.isoformat(),
+                "valid_to": self.days[last].isoformat(),
+                "status": s.status.value,
+                "since": s.since.isoformat() if s.since else "",
+                "disputed": s.disputed,
+                "claim_ids": ";".join(s.claim_ids),
+                "basis": s.basis,
+                "time_precision": _time_precision([self.claims[c] for c in s.claim_ids]),
+            }
+            for pid in self.place_ids
+            for _, last, s in self.runs(pid)
+        ]
         return pd.DataFrame(rows)
 
     def counts(self) -> pd.DataFrame:
