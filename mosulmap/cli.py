@@ -162,17 +162,20 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--tiles", help="Basemap tiles, e.g. OpenStreetMap (needs internet; default none).")
 @click.option("--no-snapshots", is_flag=True, help="Skip the PNG snapshots.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad claims row.")
+@click.option("--initial", type=click.Choice(["is_control", "unknown"]), default="is_control", show_default=True,
+              help="State before any claim (east Mosul was IS-held from June 2014).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @_reports_errors
 def build(claims_files, corpus, no_corpus, polygons_file, start, end, every_day, tiles, no_snapshots, strict,
-          out_dir) -> None:
+          initial, out_dir) -> None:
     """Build the maps and exports into output/."""
     from mosulmap.pipeline import build as run_build
+    from mosulmap.timeline import ControlStatus
 
     result = run_build(
         out_dir, claims_files or None, None if no_corpus else corpus, polygons_file,
         start.date() if start else None, end.date() if end else None, every_day, tiles,
-        snapshots=not no_snapshots, strict=strict, progress=True,
+        snapshots=not no_snapshots, strict=strict, progress=True, initial=ControlStatus(initial),
     )
     for note in result.notes:
         click.echo(note)

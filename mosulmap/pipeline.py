@@ -213,16 +213,17 @@ def build(
     snapshots: bool = True,
     strict: bool = False,
     progress: bool = False,
+    initial: ControlStatus = ControlStatus.IS_CONTROL,
 ) -> BuildResult:
     """Build every map and export into ``out_dir`` (default ``output/``), atomically.
 
     Dated maps and snapshots are made for each day on which something changed (``every_day``
-    for all days); the slider map covers every day.
+    for all days); the slider map covers every day. ``initial`` is the state before any claim.
     """
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
     _check_out_dir(out)
     inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict)
-    data = prepare(inputs, start, end, tiles=tiles)
+    data = prepare(inputs, start, end, initial=initial, tiles=tiles)
     tl = data.timeline
     days = tl.days if every_day else tl.change_days()
     result = BuildResult(out, days, problems=list(inputs.claims.problems))

@@ -161,7 +161,7 @@ def _style(state: ControlState, approximate: bool) -> dict:
     }
 
 
-def _legend() -> str:
+def _legend(initial: ControlStatus) -> str:
     items = "".join(
         f'<div><i style="background:{STATUS_COLORS[s]}"></i>{s.label}</div>' for s in ControlStatus
     )
@@ -169,7 +169,8 @@ def _legend() -> str:
         f'<div class="mm-box mm-legend"><b>Control</b>{items}'
         '<div><i class="mm-dash"></i>approximate polygon (derived)</div>'
         '<div><i class="mm-red"></i>disputed: same-day claims disagree</div>'
-        '<div style="color:#555">Default before any claim: IS-held (since June 2014)</div></div>'
+        f'<div style="color:#555">Default before any claim: {initial.label}'
+        + (" (since June 2014)" if initial is ControlStatus.IS_CONTROL else "") + "</div></div>"
     )
 
 
@@ -243,7 +244,7 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
         m = _base_map(data, lib)
         payload = {"extent": data.extent, "river": data.river, "places": geojson_dict(places, MAP_DECIMALS)}
         m.add_child(_ScriptElement("map_layers.js", payload))
-        m.get_root().html.add_child(Element(title + _legend() + panel))
+        m.get_root().html.add_child(Element(title + _legend(tl.initial) + panel))
         return _titled(m.get_root().render(), f"East Mosul control, {day.isoformat()}")
 
 
@@ -311,7 +312,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         f'<div class="mm-box mm-slider"><input id="mm-slider" type="range" min="0" max="{len(tl.days) - 1}" '
         f'value="0" step="1" aria-label="date"><div>{tl.start.isoformat()} … {tl.end.isoformat()}: '
         "drag to move through the battle</div></div>"
-        + _legend()
+        + _legend(tl.initial)
         + f'<div class="mm-box mm-panel"><h2>Claimed places with no polygon ({len(data.undrawn)})</h2>'
         f'<ul id="mm-nopoly"></ul>{_unplaced_html(data)}</div>'
     )

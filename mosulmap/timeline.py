@@ -71,6 +71,7 @@ class Timeline:
     claims: dict[str, Claim]
     history: dict[str, list[Claim]]  # place -> every claim that bears on it, by date
     states: dict[str, list[ControlState]]  # place -> one state per day
+    initial: ControlStatus = ControlStatus.IS_CONTROL  # the state before any claim
 
     @property
     def days(self) -> list[date]:
@@ -215,7 +216,7 @@ def build_timeline(
         own = sorted(direct.get(pid, []), key=lambda c: (c.date, c.claim_id))
         history[pid] = sorted(own + blanket, key=lambda c: (c.date, c.claim_id))
         states[pid] = _place_states(pid, own, blanket, days, initial, initial_since)
-    return Timeline(start, end, neighbourhoods, by_id, history, states)
+    return Timeline(start, end, neighbourhoods, by_id, history, states, initial)
 
 
 def _place_states(

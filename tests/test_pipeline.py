@@ -108,6 +108,11 @@ def test_cli_build_and_render(tmp_path):
     assert result.exit_code == 0, result.output
     assert "dated maps: 18" in result.output and "names not on the map:" in result.output
     assert len(list((out / "maps").glob("*.html"))) == 18
+    unknown = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "u"), "--end", "2016-11-03",
+                                        "--no-snapshots", "--initial", "unknown"])
+    assert unknown.exit_code == 0, unknown.output
+    first = (tmp_path / "u" / "control.csv").read_text().splitlines()[1]
+    assert first.split(",")[3] == "unknown"
     one = CliRunner().invoke(main, ["render", "--date", "2016-11-04", "--out", str(tmp_path / "r")])
     assert one.exit_code == 0, one.output
     assert (tmp_path / "r" / "maps" / "2016-11-04.html").exists()
