@@ -353,6 +353,7 @@ def render_index(data: MapData, days: list[date], summary: dict[str, object], sn
         )
     facts = "".join(f"<li>{escape(str(k))}: {escape(str(v))}</li>" for k, v in summary.items())
     head = "".join(f"<th>{s.label}</th>" for s in ControlStatus)
+    default_note = ", as east Mosul was from June 2014" if tl.initial is ControlStatus.IS_CONTROL else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mosulmap: east Mosul control maps</title>
 <style>body{{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em}}td,th{{padding:2px 8px;text-align:right}}
@@ -363,7 +364,7 @@ exports: <a href="control.csv">control.csv</a>, <a href="control.geojson">contro
 <a href="claims.csv">claims.csv</a>, <a href="unresolved.csv">unresolved.csv</a></p>
 <ul>{facts}</ul>
 <p>Polygons are approximate (Voronoi cells around sourced points) unless a user supplied real ones.
-Before any claim a neighbourhood is shown IS-held, as east Mosul was from June 2014.</p>
+Before any claim a neighbourhood is shown {tl.initial.label}{default_note}.</p>
 <table><tr><th>map for the day</th>{head}<th>disputed</th></tr>
 {"".join(rows)}
 </table></body></html>

@@ -113,6 +113,8 @@ def test_cli_build_and_render(tmp_path):
     assert unknown.exit_code == 0, unknown.output
     first = (tmp_path / "u" / "control.csv").read_text().splitlines()[1]
     assert first.split(",")[3] == "unknown"
+    assert "shown unknown." in (tmp_path / "u" / "index.html").read_text()
+    assert "Default before any claim: unknown<" in (tmp_path / "u" / "maps" / "2016-10-17.html").read_text()
     one = CliRunner().invoke(main, ["render", "--date", "2016-11-04", "--out", str(tmp_path / "r")])
     assert one.exit_code == 0, one.output
     assert (tmp_path / "r" / "maps" / "2016-11-04.html").exists()
