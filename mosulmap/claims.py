@@ -61,7 +61,6 @@ EVENT_STATUSES: dict[str, frozenset[Status]] = {
 }
 CONFIDENCE = ("high", "medium", "low")
 REQUIRED = ("claim_id", "date", "date_precision", "place_as_written", "status", "event", "source")
-OPTIONAL = ("place_canonical", "place_id", "actor", "published", "quote", "note", "confidence")
 COLUMNS = (
     "claim_id", "date", "date_precision", "place_as_written", "place_canonical", "place_id", "status",
     "event", "actor", "source", "published", "quote", "note", "confidence",
@@ -129,11 +128,6 @@ class ClaimSet:
     @property
     def unresolved(self) -> list[Claim]:
         return [c for c in self.claims if not c.place_ids]
-
-    def extend(self, other: ClaimSet) -> None:
-        self.claims += other.claims
-        self.problems += other.problems
-        self.warnings += other.warnings
 
     def summary(self) -> str:
         counts = Counter(c.resolution for c in self.claims)

@@ -149,7 +149,6 @@ class Resolver:
                     self._groups[level][key] = members
         # Fuzzy matching runs on phonetic keys; each key knows the places it names.
         self._fuzzy_keys = sorted(self._index["phonetic"])
-        self._fuzzy_places = [frozenset(self._index["phonetic"][k]) for k in self._fuzzy_keys]
 
     @staticmethod
     @lru_cache(maxsize=65536)
