@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -144,6 +145,8 @@ def parse_date(raw: str, path: Path, line: int, column: str, required: bool = Tr
             raise InputError("empty date", path, line, column)
         return None
     try:
+        if not ISO_DATE.fullmatch(raw):  # fromisoformat also takes 20161104 and 2016-W44-5
+            raise ValueError(raw)
         value = date.fromisoformat(raw)
     except ValueError:
         raise InputError("not an ISO date (YYYY-MM-DD)", path, line, column, raw) from None
@@ -207,51 +210,125 @@ def claim_from_row(row: dict[str, object], path: Path, line: int) -> Claim:
     )
 
 
-def _rows(path: Path, text: str) -> Iterable[tuple[int, dict[str, object] | InputError]]:
-    """(line, row) pairs from CSV or JSON Lines text; a malformed line yields an InputError."""
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        for number, raw in enumerate(text.splitlines(), start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except ValueError as exc:
-                yield number, InputError(f"not valid JSON: {exc.msg}", path, number, None, raw)
-                continue
-            if not isinstance(obj, dict):
-                yield number, InputError("a JSON Lines row must be an object", path, number, None, raw)
-                continue
-            yield number, obj
-        return
-    reader = csv.reader(io.StringIO(text, newline=""))
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Fields may be as long as the file: a 10 MB quote is odd but is not a reason to lose rows.
+FIELD_LIMIT = 2**31 - 1
+# OWASP's rule for CSV exports: a value starting with one of these is a formula in a spreadsheet.
+FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise a value for a CSV export: prefix ``'`` where a spreadsheet would see a formula.
+
+    Reversible with :func:`csv_unsafe` (a value that already starts with ``'`` and a formula
+    character gets one more ``'``), so exported claims files read back unchanged.
+    """
+    return "'" + value if value and FORMULA.match(value) else value
+
+
+def csv_unsafe(value: str) -> str:
+    """Undo :func:`csv_safe`."""
+    return value[1:] if value.startswith("'") and FORMULA.match(value[1:]) else value
+
+
+def _json_rows(path: Path, text: str) -> Iterable[tuple[int, dict[str, object] | InputError]]:
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        raise InputError("a JSON array, not JSON Lines (one object per line)", path, 1)
+    # Only \n ends a line: U+2028, U+2029 and U+0085 are legal inside JSON strings.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except ValueError as exc:
+            yield number, InputError(f"not valid JSON: {exc.msg}", path, number, None, raw)
+            continue
+        if not isinstance(obj, dict):
+            yield number, InputError("a JSON Lines row must be an object", path, number, None, raw)
+            continue
+        yield number, obj
+
+
+def _csv_records(path: Path, text: str) -> Iterable[tuple[int, list[str] | InputError]]:
+    """(first line, fields) per CSV record. A structurally broken record (an unbalanced quote,
+    junk after a closing quote) is reported at its first line and reading starts again on the
+    next physical line, so the rows after it are read and reported too."""
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    # Split on \n only and leave \r to the csv module, so a \r inside a quoted field survives.
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    position = 0
+
+    def feed():
+        nonlocal position
+        while position < len(lines):
+            position += 1
+            yield lines[position - 1] + "\n"
+
+    width = None  # fields per record, from the header (the first non-blank record)
+    previous_limit = csv.field_size_limit(FIELD_LIMIT)
     try:
-        header = next(reader)
-    except StopIteration:
+        while position < len(lines):
+            first = position
+            reader = csv.reader(feed(), strict=True)
+            try:
+                for values in reader:
+                    if width is None and any(v.strip() for v in values):
+                        width = len(values)
+                    elif width is not None and len(values) != width and position - first > 1:
+                        # A quote opened on this line swallowed the lines after it.
+                        yield first + 1, InputError(
+                            f"malformed CSV: a quoted field runs over {position - first} lines and leaves "
+                            f"{len(values)} fields where the header has {width}", path, first + 1)
+                        position = first + 1
+                        break
+                    yield first + 1, values
+                    first = position
+                else:
+                    return
+            except csv.Error as exc:
+                yield first + 1, InputError(f"malformed CSV: {exc}", path, first + 1)
+                position = first + 1
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _rows(path: Path, text: str) -> Iterable[tuple[int, dict[str, object] | InputError]]:
+    """(line, row) pairs from CSV or JSON Lines text; a malformed record yields an InputError.
+
+    Whole-file problems (no header, missing or repeated columns, a JSON array) raise."""
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        yield from _json_rows(path, text)
         return
-    except csv.Error as exc:
-        yield 1, InputError(f"unreadable CSV header: {exc}", path, 1)
-        return
-    header = [h.strip() for h in header]
+    records = _csv_records(path, text)
+    header: list[str] | InputError | None = None
+    for _, header in records:
+        if isinstance(header, InputError) or any(v.strip() for v in header):
+            break
+    if header is None:
+        raise InputError("empty file: no header row", path, 1)
+    if isinstance(header, InputError):
+        raise header
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise InputError(f"column repeated in the header: {', '.join(repeated)}", path, 1)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        yield 1, InputError(f"missing columns {', '.join(missing)}", path, 1)
-        return
-    start = 2
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield reader.line_num, InputError(f"malformed CSV: {exc}", path, reader.line_num)
-            return
-        line, start = start, reader.line_num + 1
+        raise InputError(f"missing columns {', '.join(missing)}", path, 1)
+    for line, values in records:
+        if isinstance(values, InputError):
+            yield line, values
+            continue
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
             yield line, InputError(f"{len(values)} fields where the header has {len(header)}", path, line)
             continue
-        yield line, dict(zip(header, values))
+        yield line, {h: csv_unsafe(v) for h, v in zip(header, values)}
 
 
 def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
@@ -288,11 +365,14 @@ def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
             if strict:
                 raise
             result.problems.append(exc)
-    if not result.claims and not result.problems:
-        problem = InputError("no claims in file", path)
-        if strict:
-            raise problem
-        result.problems.append(problem)
+    if not result.claims:
+        # A file that gives nothing to map is a whole-file error: building an empty map from it
+        # would replace a good output with a blank one.
+        if result.problems:
+            first = result.problems[0]
+            raise InputError(f"no usable claims: all {len(result.problems)} rows are bad (first: {first.describe()})",
+                             path)
+        raise InputError("no claims in file (a header and no rows?)", path)
     return result
 
 
@@ -377,12 +457,13 @@ def load_claims(paths: str | Path | Iterable[str | Path], resolver: Resolver | N
 
 
 def claims_csv(claims: Iterable[Claim]) -> str:
-    """Claims as CSV text in the standard column order."""
+    """Claims as CSV text in the standard column order, formula-like values neutralised
+    (:func:`csv_safe`; the loader undoes it, JSON Lines keeps values raw)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for claim in claims:
-        writer.writerow(claim.to_row())
+        writer.writerow({k: csv_safe(v) for k, v in claim.to_row().items()})
     return buffer.getvalue()
 
 

@@ -23,6 +23,10 @@ def _reports_errors(func):
         except MosulmapError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:  # disk full, read-only folder, permission denied …
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
 
     return wrapper
 
@@ -133,7 +137,7 @@ def extract(files: tuple[str, ...], output: str | None, published) -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first bad row.")
 @_reports_errors
 def check_claims(files: tuple[str, ...], strict: bool) -> None:
-    """Validate claims files and report bad rows and unresolved places (exit 1 if any row is bad)."""
+    """Validate claims files and report bad rows and unresolved places (exit 2 if any row is bad)."""
     from mosulmap.claims import load_claims
 
     result = load_claims(files, strict=strict)
@@ -143,7 +147,7 @@ def check_claims(files: tuple[str, ...], strict: bool) -> None:
         click.echo(f"unresolved: {warning}", err=True)
     click.echo(result.summary())
     if result.problems:
-        sys.exit(1)
+        sys.exit(2)
 
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -156,6 +160,8 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
               show_default="bundled corpus", help="Folder of .txt articles to extract claims from.")
 @click.option("--no-corpus", is_flag=True, help="Do not extract claims from articles.")
 @click.option("--polygons", "polygons_file", type=click.Path(dir_okay=False), help="Real polygons to swap in.")
+@click.option("--name-column", help="Column of the --polygons file holding the neighbourhood name.")
+@click.option("--layer", help="Layer of a multi-layer --polygons file.")
 @click.option("--start", type=DATE, help="First day (default 2016-10-17, start of the offensive).")
 @click.option("--end", type=DATE, help="Last day (default: the last claim).")
 @click.option("--every-day", is_flag=True, help="A dated map for every day, not only days with changes.")
@@ -166,8 +172,8 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
               help="State before any claim (east Mosul was IS-held from June 2014).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @_reports_errors
-def build(claims_files, corpus, no_corpus, polygons_file, start, end, every_day, tiles, no_snapshots, strict,
-          initial, out_dir) -> None:
+def build(claims_files, corpus, no_corpus, polygons_file, name_column, layer, start, end, every_day, tiles,
+          no_snapshots, strict, initial, out_dir) -> None:
     """Build the maps and exports into output/."""
     from mosulmap.pipeline import build as run_build
     from mosulmap.timeline import ControlStatus
@@ -176,6 +182,7 @@ def build(claims_files, corpus, no_corpus, polygons_file, start, end, every_day,
         out_dir, claims_files or None, None if no_corpus else corpus, polygons_file,
         start.date() if start else None, end.date() if end else None, every_day, tiles,
         snapshots=not no_snapshots, strict=strict, progress=True, initial=ControlStatus(initial),
+        name_column=name_column, layer=layer,
     )
     for note in result.notes:
         click.echo(note)

@@ -107,10 +107,11 @@ def split_sentences(paragraph: str) -> list[str]:
     """Sentences of a paragraph, not breaking after "Nov." or "Lt."."""
     sentences, start = [], 0
     for m in SENTENCE_END.finditer(paragraph):
-        candidate = paragraph[start : m.start()].strip()
-        if ABBREVIATIONS.search(candidate):
+        # Look only at the few characters before the break: rescanning the growing sentence
+        # made a run of "Gen. Gen. …" quadratic.
+        if ABBREVIATIONS.search(paragraph, max(start, m.start() - 8), m.start()):
             continue
-        sentences.append(candidate)
+        sentences.append(paragraph[start : m.start()].strip())
         start = m.end()
     tail = paragraph[start:].strip()
     if tail:
@@ -138,12 +139,18 @@ def find_actor(clause: str, sentence: str, previous: str, event: str) -> str:
     return "unspecified"
 
 
-def _looks_like_name(text: str) -> bool:
-    """Latin names are capitalised; Arabic has no capitals, so a name must carry حي, منطقة or ال
-    (which keeps the noun تحرير, "liberation", from being read as the Tahrir district)."""
+ARABIC_PLACE_WORDS = ("حي", "منطقة")
+
+
+def _looks_like_name(text: str, listed: bool = False) -> bool:
+    """Latin names are capitalised. Arabic has no capitals, and many gazetteer names are also
+    common words (الشرطة "the police", الجمعة "Friday", التحرير "the liberation"), so an Arabic
+    name must carry حي or منطقة, or (``listed``) stand in a list that a place noun introduces."""
     if has_arabic(text):
         words = text.split()
-        return words[0] in ("حي", "منطقة") and len(words) > 1 or words[0].startswith("ال") and words[-1] != "حي"
+        if words[0] in ARABIC_PLACE_WORDS:
+            return len(words) > 1
+        return listed and words[0].startswith("ال") and words[-1] not in ARABIC_PLACE_WORDS
     bare = re.sub(r"^(?:al|el)[-\s]", "", text)
     return bool(bare) and bare[0].isupper() and text.lower() not in NOT_PLACES
 
@@ -160,12 +167,13 @@ class _Scanner:
         taken: list[tuple[int, int]] = []
         for m in LIST.finditer(clause):
             items = [i.strip(" .,") for i in ITEM_SPLIT.split(m.group(0)) if i.strip(" .,")]
-            items = [i for i in items if _looks_like_name(i)]
+            near = clause[max(0, m.start() - 40) : m.end() + 25]
+            introduced = bool(PLACE_NOUNS.search(near))
+            items = [i for i in items if _looks_like_name(i, listed=introduced)]
             if len(items) < 2:
                 continue
             matches = self.resolver.resolve_many(items)
-            near = clause[max(0, m.start() - 40) : m.end() + 25]
-            if not (PLACE_NOUNS.search(near) or any(x.status is not MatchStatus.UNRESOLVED for x in matches)):
+            if not (introduced or any(x.status is not MatchStatus.UNRESOLVED for x in matches)):
                 continue  # a list of something else ("ISIS, ISIL, IS and Daesh")
             taken.append(m.span())
             for item, match in zip(items, matches):

@@ -18,8 +18,8 @@ import geopandas as gpd
 from shapely.geometry import mapping
 
 COORD_DECIMALS = 6  # ~0.1 m: far finer than any position in the gazetteer
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+UMASK = os.umask(0)
+os.umask(UMASK)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -30,7 +30,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual file mode
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp creates 0600; give the usual file mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -23,11 +23,11 @@ import pandas as pd
 from tqdm import tqdm
 
 from mosulmap import settings
-from mosulmap.claims import ClaimSet, claims_csv, load_claims
+from mosulmap.claims import ClaimSet, claims_csv, csv_safe, load_claims
 from mosulmap.errors import MosulmapError
 from mosulmap.extract import ArticleResult, extract_files
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
-from mosulmap.io import atomic_write_bytes, atomic_write_text, geojson_dict, geojson_text
+from mosulmap.io import UMASK, atomic_write_bytes, atomic_write_text, geojson_dict, geojson_text
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
 from mosulmap.render import MapData, UnplacedName, render_day, render_index, render_slider
 from mosulmap.resolver import Resolver
@@ -69,6 +69,8 @@ def load_inputs(
     polygons_file: str | Path | None = None,
     gazetteer_file: str | Path | None = None,
     strict: bool = False,
+    name_column: str | None = None,
+    layer: str | None = None,
 ) -> Inputs:
     """Load, validate and resolve the inputs of a build.
 
@@ -85,11 +87,13 @@ def load_inputs(
         Place table (default: bundled).
     strict : bool
         Stop at the first bad claims row instead of skipping it.
+    name_column, layer : str, optional
+        Name column and layer of ``polygons_file`` (default: guessed, first layer).
     """
     resolver = Resolver(load_gazetteer(gazetteer_file))
     report = None
     if polygons_file:
-        polygons, report = build_polygons(polygons_file, resolver=resolver)
+        polygons, report = build_polygons(polygons_file, name_column, layer, resolver=resolver)
     else:
         polygons = load_polygons()
     claims = load_claims(list(claims_files or [settings.DEFAULT_CLAIMS]), resolver, strict=strict)
@@ -160,12 +164,21 @@ def _exports(data: MapData, inputs: Inputs) -> dict[str, str]:
                   key=lambda c: (c.date, c.claim_id))
     unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
     return {
-        "control.csv": control.to_csv(index=False, lineterminator="\n"),
+        "control.csv": _csv(control),
         "control.geojson": json.dumps(control_geojson(data), ensure_ascii=False, indent=1) + "\n",
         "claims.csv": claims_csv(used),
-        "unresolved.csv": unplaced.to_csv(index=False, lineterminator="\n"),
+        "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
+        "unresolved.csv": _csv(unplaced),
         "places.geojson": geojson_text(_places_frame(gaz, inputs.polygons)),
     }
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    """A table as CSV with formula-like text neutralised for spreadsheets (raw values: GeoJSON/JSONL)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        frame[column] = [csv_safe(v) if isinstance(v, str) else v for v in frame[column]]
+    return frame.to_csv(index=False, lineterminator="\n")
 
 
 def _places_frame(gazetteer: Gazetteer, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -186,6 +199,52 @@ def _check_out_dir(out: Path) -> None:
         entries = [p.name for p in out.iterdir() if p.name != ".gitkeep"]
         if entries and MARKER not in entries:
             raise MosulmapError(f"{out}: folder is not empty and was not written by mosulmap; choose another --out")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _leftover_pid(folder: Path, kind: str) -> int | None:
+    """The pid in ``.OUT.build-PID-XXXX`` / ``.OUT.old-PID`` (None if the name has none)."""
+    rest = folder.name.rsplit(f".{kind}-", 1)[-1]
+    head = rest.split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _clean_leftovers(out: Path) -> list[str]:
+    """Remove what a killed build left beside ``out``; bring the old output back if a crash fell
+    between the two renames of the swap. Returns notes on what was done."""
+    notes: list[str] = []
+    if not out.parent.is_dir():
+        return notes
+    for old in sorted(out.parent.glob(f".{out.name}.old-*")):
+        pid = _leftover_pid(old, "old")
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        if not out.exists() and (old / MARKER).exists():
+            old.rename(out)
+            notes.append(f"recovered the previous output from {old.name} (a build had stopped mid-swap)")
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.build-*"):
+        pid = _leftover_pid(stale, "build")
+        if stale.is_dir() and (pid is None or (pid != os.getpid() and not _alive(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
+            notes.append(f"removed {stale.name}, left by a build that was stopped")
+    return notes
+
+
+def _staging_dir(out: Path) -> Path:
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    os.chmod(staging, 0o777 & ~UMASK)  # mkdtemp makes 0700; a web server must read the output
+    return staging
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -214,6 +273,8 @@ def build(
     strict: bool = False,
     progress: bool = False,
     initial: ControlStatus = ControlStatus.IS_CONTROL,
+    name_column: str | None = None,
+    layer: str | None = None,
 ) -> BuildResult:
     """Build every map and export into ``out_dir`` (default ``output/``), atomically.
 
@@ -221,12 +282,13 @@ def build(
     for all days); the slider map covers every day. ``initial`` is the state before any claim.
     """
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
+    cleaned = _clean_leftovers(out)
     _check_out_dir(out)
-    inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict)
+    inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict, name_column=name_column, layer=layer)
     data = prepare(inputs, start, end, initial=initial, tiles=tiles)
     tl = data.timeline
     days = tl.days if every_day else tl.change_days()
-    result = BuildResult(out, days, problems=list(inputs.claims.problems))
+    result = BuildResult(out, days, notes=cleaned, problems=list(inputs.claims.problems))
     if inputs.polygon_report is not None:
         result.notes.append(inputs.polygon_report.summary())
     disputed_days = sorted({s.day for p in tl.place_ids for s in tl.states[p] if s.disputed})
@@ -243,7 +305,7 @@ def build(
         "claimed neighbourhoods with no polygon": len(data.undrawn),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    staging = _staging_dir(out)
     try:
         lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
         for name in ("leaflet.js", "leaflet.css", "LICENSE"):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
@@ -27,6 +28,8 @@ from mosulmap.io import write_geojson
 from mosulmap.resolver import MatchStatus, Resolver
 
 DEFAULT_MAX_RADIUS_M = 1500.0
+NEAR_DEGREES = 0.02  # about 2 km: a user polygon farther than this from the east bank is not of it
+MIN_OVERLAP_M2 = 1.0  # digitising slivers below a square metre are not worth a note
 POLYGON_COLUMNS = [
     "place_id",
     "name",
@@ -187,28 +190,39 @@ def import_user_polygons(
         wanted = f"'{name_column}'" if name_column else "a name column"
         raise InputError(f"{wanted} not found; columns are {', '.join(map(str, raw.columns))}", path)
     report = PolygonImport(polygons=gpd.GeoDataFrame(columns=POLYGON_COLUMNS, geometry=[], crs=settings.WGS84))
+    names = ["" if pd.isna(v) else str(v) for v in raw[column]]
+    usable = [g is not None and not g.is_empty for g in raw.geometry]
+    if not any(usable):
+        raise InputError("every feature's geometry is empty: nothing to draw", path)
+    # NaN coordinates make GEOS fail; such rows are rejected before anything else touches them.
+    finite = [not u or bool(np.isfinite(shapely.get_coordinates(g)).all()) for g, u in zip(raw.geometry, usable)]
+    for row, (name, u, f) in enumerate(zip(names, usable, finite), start=1):
+        if u and not f:
+            report.rejected.append((row, name, "coordinates that are not numbers (NaN or infinite)"))
+    if not any(u and f for u, f in zip(usable, finite)):
+        raise InputError("no feature has numeric coordinates", path)
+    raw = raw.iloc[[i for i, f in enumerate(finite) if f]]
+    names = [n for n, f in zip(names, finite) if f]
+    rows_of = [i + 1 for i, f in enumerate(finite) if f]
+    minx, miny, maxx, maxy = raw.geometry[~(raw.geometry.isna() | raw.geometry.is_empty)].total_bounds
+    lonlat = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
     if raw.crs is None:
-        minx, miny, maxx, maxy = raw.total_bounds
-        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
-            report.warnings.append("file has no CRS; coordinates look like lon/lat, assumed EPSG:4326")
-            raw = raw.set_crs(settings.WGS84)
-        else:
+        if not lonlat:
             raise InputError("file has no CRS and its coordinates are not lon/lat", path)
-    if raw.crs.is_geographic:
-        minx, miny, maxx, maxy = raw.total_bounds
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise InputError(
-                f"coordinates are out of lon/lat range for {raw.crs.to_string()}: "
-                "the file has no CRS or a wrong one", path,
-            )
+        report.warnings.append("file has no CRS; coordinates look like lon/lat, assumed EPSG:4326")
+        raw = raw.set_crs(settings.WGS84)
+    if raw.crs.is_geographic and not lonlat:
+        raise InputError(
+            f"coordinates are out of lon/lat range for {raw.crs.to_string()}: "
+            "the file has no CRS or a wrong one", path,
+        )
     raw = raw.to_crs(settings.WGS84)
-    near = load_extent().buffer(0.1)  # about 10 km
+    near = load_extent().buffer(NEAR_DEGREES)
     if not raw.geometry.intersects(near).any():
         report.warnings.append("no polygon lies near east Mosul: is the file's CRS right?")
-    names = ["" if pd.isna(v) else str(v) for v in raw[column]]
     matches = resolver.resolve_many(names)
     kept: dict[str, list[BaseGeometry]] = {}
-    for row, (name, geom, match) in enumerate(zip(names, raw.geometry, matches), start=1):
+    for row, name, geom, match in zip(rows_of, names, raw.geometry, matches):
         if geom is None or geom.is_empty:
             report.rejected.append((row, name, "empty geometry"))
             continue
@@ -221,6 +235,9 @@ def import_user_polygons(
         geom = _polygonal(geom)
         if geom is None:
             report.rejected.append((row, name, "not a polygon"))
+            continue
+        if not geom.intersects(near):
+            report.rejected.append((row, name, "lies outside east Mosul (more than ~2 km from the east-bank extent)"))
             continue
         if match.status is MatchStatus.RESOLVED:
             kept.setdefault(match.place_ids[0], []).append(geom)
@@ -245,6 +262,7 @@ def import_user_polygons(
                 "geometry": geom,
             }
         )
+    _trim_overlaps(rows, report)
     if rows:
         gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WGS84)
         gdf["area_km2"] = (gdf.to_crs(settings.METRIC_CRS).area / 1e6).round(3)
@@ -252,13 +270,35 @@ def import_user_polygons(
     return report
 
 
-def merge_polygons(derived: gpd.GeoDataFrame, user: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """User polygons replace derived ones; remaining derived cells give way to user polygons."""
+def _trim_overlaps(rows: list[dict], report: PolygonImport) -> None:
+    """User polygons of different places must not overlap: an overlap goes to the place that
+    comes first by id and is cut from the other, and the report says so."""
+    for i, later in enumerate(rows):
+        for earlier in rows[:i]:
+            shared = later["geometry"].intersection(earlier["geometry"])
+            area = gpd.GeoSeries([shared], crs=settings.WGS84).to_crs(settings.METRIC_CRS).area.iloc[0]
+            if area < MIN_OVERLAP_M2:
+                continue
+            later["geometry"] = _polygonal(later["geometry"].difference(earlier["geometry"])) or later["geometry"]
+            report.warnings.append(
+                f"polygons of {earlier['place_id']} and {later['place_id']} overlap by {area / 1e6:.3f} km²; "
+                f"the overlap was kept in {earlier['place_id']} and cut from {later['place_id']}"
+            )
+
+
+def merge_polygons(derived: gpd.GeoDataFrame, user: gpd.GeoDataFrame,
+                   report: PolygonImport | None = None) -> gpd.GeoDataFrame:
+    """User polygons replace derived ones; remaining derived cells give way to user polygons.
+
+    A derived cell that the user polygons cover entirely is dropped, and ``report`` says so."""
     if user.empty:
         return derived
     kept = derived[~derived["place_id"].isin(user["place_id"])].copy()
     cover = shapely.union_all(list(user.geometry))
     kept["geometry"] = [_polygonal(g.difference(cover)) for g in kept.geometry]
+    if report is not None:
+        for pid in kept.loc[kept.geometry.isna(), "place_id"]:
+            report.warnings.append(f"the derived cell of {pid} lies wholly under user polygons and is not drawn")
     kept = kept[kept.geometry.notna()]
     merged = pd.concat([kept, user], ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=settings.WGS84).sort_values(
@@ -292,7 +332,7 @@ def build_polygons(
     if user_file is None:
         return derived, None
     report = import_user_polygons(user_file, resolver, name_column, layer)
-    return merge_polygons(derived, report.polygons), report
+    return merge_polygons(derived, report.polygons, report), report
 
 
 def write_polygons(gdf: gpd.GeoDataFrame, path: str | Path | None = None) -> Path:

@@ -23,7 +23,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
-from jinja2 import Template
 
 from mosulmap.claims import Claim
 from mosulmap.gazetteer import Gazetteer
@@ -98,12 +97,34 @@ def deterministic_ids() -> Iterator[None]:
         Element._generate_id = original
 
 
-class _ScriptElement(MacroElement):
+class RawHTML(Element):
+    """HTML added to a page as it is. branca's ``Element(text)`` compiles ``text`` as a Jinja
+    template, so ``{{ … }}`` in a quote would run at build time; this element is never compiled."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._html = html
+
+    def render(self, **kwargs) -> str:
+        return self._html
+
+
+class PageScript(MacroElement):
+    """A fixed script from ``templates/`` plus its data in a ``<script type="application/json">``
+    block that the script reads with ``JSON.parse``; the data never becomes template source."""
+
     def __init__(self, template: str, data: object) -> None:
         super().__init__()
         self._name = "MosulmapLayer"
-        self._template = Template(_template(template))
-        self.data = js_json(data)
+        self.template_name = template
+        self.data = data
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        block = f'<script type="application/json" id="mm-data">{js_json(self.data)}</script>'
+        figure.html.add_child(RawHTML(block), name="mosulmap_data")
+        script = _template(self.template_name).replace("__MAP__", self._parent.get_name())
+        figure.script.add_child(RawHTML(script), name=self.get_name())
 
 
 # -- HTML fragments (all source text escaped) ----------------------------------------------------
@@ -191,7 +212,7 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
         leaflet = resources.files("mosulmap").joinpath("vendor", "leaflet")
         m.default_js, m.default_css = [], []
         m.get_root().header.add_child(
-            Element(f"<style>{leaflet.joinpath('leaflet.css').read_text(encoding='utf-8')}</style>"
+            RawHTML(f"<style>{leaflet.joinpath('leaflet.css').read_text(encoding='utf-8')}</style>"
                     f"<script>{leaflet.joinpath('leaflet.js').read_text(encoding='utf-8')}</script>"),
             name="leaflet_inline",
         )
@@ -200,8 +221,8 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
         m.default_css = [("leaflet_css", f"{lib}/leaflet.css")]
     if data.tiles:
         folium.TileLayer(data.tiles, opacity=0.5).add_to(m)
-    m.get_root().header.add_child(Element(f"<style>{_template('page.css')}</style>"), name="mosulmap_css")
-    m.get_root().header.add_child(Element(f"<script>{_template('common.js')}</script>"), name="mosulmap_js")
+    m.get_root().header.add_child(RawHTML(f"<style>{_template('page.css')}</style>"), name="mosulmap_css")
+    m.get_root().header.add_child(RawHTML(f"<script>{_template('common.js')}</script>"), name="mosulmap_js")
     return m
 
 
@@ -243,8 +264,8 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
     with deterministic_ids():
         m = _base_map(data, lib)
         payload = {"extent": data.extent, "river": data.river, "places": geojson_dict(places, MAP_DECIMALS)}
-        m.add_child(_ScriptElement("map_layers.js", payload))
-        m.get_root().html.add_child(Element(title + _legend(tl.initial) + panel))
+        m.get_root().html.add_child(RawHTML(title + _legend(tl.initial) + panel))
+        m.add_child(PageScript("map_layers.js", payload))
         return _titled(m.get_root().render(), f"East Mosul control, {day.isoformat()}")
 
 
@@ -294,7 +315,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         "start": 0,
         "statuses": [{"label": s.label, "color": STATUS_COLORS[s]} for s in ControlStatus],
         "statusOrder": list(range(len(ControlStatus))),
-        "claims": {c.claim_id: claim_row(c) for c in sorted(used, key=lambda c: c.claim_id)},
+        "claims": [[c.claim_id, claim_row(c)] for c in sorted(used, key=lambda c: c.claim_id)],
         "claimHead": CLAIM_HEAD,
         "geom": geom_notes,
         "meta": meta,
@@ -318,8 +339,8 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
     )
     with deterministic_ids():
         m = _base_map(data, lib)
-        m.get_root().html.add_child(Element(controls))
-        m.add_child(_ScriptElement("slider.js", payload))
+        m.get_root().html.add_child(RawHTML(controls))
+        m.add_child(PageScript("slider.js", payload))
         return _titled(m.get_root().render(), "East Mosul control, day by day")
 
 

@@ -24,7 +24,8 @@ from enum import StrEnum
 import pandas as pd
 
 from mosulmap import settings
-from mosulmap.claims import Claim
+from mosulmap.claims import EARLIEST, LATEST, Claim
+from mosulmap.errors import MosulmapError
 from mosulmap.gazetteer import Gazetteer
 
 IS_TOOK_MOSUL = date(2014, 6, 10)
@@ -208,7 +209,10 @@ def build_timeline(
     start = start or settings.CAMPAIGN_START
     end = end or max((c.date for c in placed), default=start)
     if end < start:
-        raise ValueError(f"end {end} is before start {start}")
+        raise MosulmapError(f"the end date {end} is before the start date {start}")
+    for name, value in (("start", start), ("end", end)):
+        if not EARLIEST <= value <= LATEST:
+            raise MosulmapError(f"the {name} date {value} is outside {EARLIEST}..{LATEST}, the span claims may cover")
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     states: dict[str, list[ControlState]] = {}
     history: dict[str, list[Claim]] = {}

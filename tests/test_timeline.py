@@ -4,6 +4,7 @@ import pytest
 
 from mosulmap import settings
 from mosulmap.claims import Claim, DatePrecision, Status, load_claims
+from mosulmap.errors import MosulmapError
 from mosulmap.timeline import IS_TOOK_MOSUL, ControlStatus, build_timeline
 
 D = date
@@ -98,8 +99,10 @@ def test_claims_before_the_window_set_its_first_day(tl_factory):
 def test_unplaced_claims_are_ignored_and_bad_windows_rejected(tl_factory, gazetteer):
     orphan = Claim("x", D(2016, 11, 3), DatePrecision.EXACT, "Tisaee", Status.GOV_CONTROL, "captured", "t")
     assert tl_factory([orphan]).state("karama", D(2016, 11, 3)).basis == "default"
-    with pytest.raises(ValueError):
+    with pytest.raises(MosulmapError, match="before the start date"):
         build_timeline([], gazetteer, start=D(2016, 11, 5), end=D(2016, 11, 1))
+    with pytest.raises(MosulmapError, match="outside 2014-06-01..2017-12-31"):
+        build_timeline([], gazetteer, end=D(9999, 12, 31))  # once a MemoryError
 
 
 def test_real_claims_end_with_the_east_bank_retaken(resolver):

@@ -1,7 +1,8 @@
-{% macro script(this, kwargs) %}
+// Plain JavaScript (never a template): __MAP__ is replaced by the map's variable name and
+// the data comes from the JSON block #mm-data, so source text is never code.
 (function () {
-    var map = {{ this._parent.get_name() }};
-    var data = {{ this.data }};
+    var map = __MAP__;
+    var data = JSON.parse(document.getElementById("mm-data").textContent);
     mosulmapBase(map, data.extent, data.river);
     var layer = L.geoJSON(data.places, {
         style: function (f) { return f.properties.style; },
@@ -12,4 +13,3 @@
     }).addTo(map);
     window.mosulmapLayer = layer;
 })();
-{% endmacro %}

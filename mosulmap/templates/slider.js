@@ -1,7 +1,9 @@
-{% macro script(this, kwargs) %}
+// Plain JavaScript (never a template): __MAP__ is replaced by the map's variable name and
+// the data comes from the JSON block #mm-data, so source text is never code.
 (function () {
-    var map = {{ this._parent.get_name() }};
-    var D = {{ this.data }};
+    var map = __MAP__;
+    var D = JSON.parse(document.getElementById("mm-data").textContent);
+    var claims = new Map(D.claims);  // [id, row] pairs: ids come from data, never keys of a plain object
     mosulmapBase(map, D.extent, D.river);
     var current = D.start;
 
@@ -25,7 +27,7 @@
         for (var i = place.history.length - 1; i >= 0; i--) {
             var h = place.history[i];
             if (h[0] > day) { continue; }
-            var row = D.claims[h[1]];
+            var row = claims.get(h[1]);
             if (iv[4].indexOf(h[1]) >= 0) { row = row.replace("<tr>", "<tr class='mm-current'>"); }
             rows.push(row);
         }
@@ -68,4 +70,3 @@
     update();
     window.mosulmapSlider = {layer: layer, slider: slider, update: update, days: D.days, meta: D.meta};
 })();
-{% endmacro %}
