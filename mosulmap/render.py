@@ -132,13 +132,18 @@ class PageScript(MacroElement):
 def claim_row(claim: Claim) -> str:
     """One table row for a claim: date, status, event, actor, source with quote."""
     text = claim.quote or claim.note
-    quote = f"<br><q>{escape(text)}</q>" if text else ""
+    quote = f"<br><q>{_text(text)}</q>" if text else ""
     return (
         f"<tr><td>{claim.date.isoformat()}<br><small>{escape(claim.date_precision.value)}</small></td>"
         f"<td>{escape(claim.status.value)}<br><small>{escape(claim.event)}</small></td>"
-        f"<td>{escape(claim.actor)}</td><td>{escape(claim.source)}{quote} "
-        f"<small>[{escape(claim.claim_id)}]</small></td></tr>"
+        f"<td>{_text(claim.actor)}</td><td>{_text(claim.source)}{quote} "
+        f"<small>[{_text(claim.claim_id)}]</small></td></tr>"
     )
+
+
+def _text(value: str) -> str:
+    """Source text for HTML: escaped, and isolated so bidi controls in it cannot reorder the page."""
+    return f"<bdi>{escape(value)}</bdi>"
 
 
 CLAIM_HEAD = "<tr><th>date</th><th>status</th><th>actor</th><th>source and quote</th></tr>"
@@ -199,7 +204,7 @@ def _unplaced_html(data: MapData) -> str:
     if not data.unplaced:
         return ""
     items = "".join(
-        f"<li>{escape(u.name)} <span class='mm-basis'>({escape(u.reason)}; {escape(u.source)})</span></li>"
+        f"<li>{_text(u.name)} <span class='mm-basis'>({escape(u.reason)}; {_text(u.source)})</span></li>"
         for u in data.unplaced
     )
     return f"<h2>Names not on the map ({len(data.unplaced)})</h2><ul>{items}</ul>"

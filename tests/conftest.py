@@ -40,3 +40,40 @@ def evil_build(tmp_path_factory):
     out = folder / "out"
     pipeline.build(out, claims_files=[claims], corpus=None, end=date(2016, 11, 3), snapshots=False)
     return out
+
+
+HOSTILE_FRAGMENTS = [
+    "<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=2" class="mm-injected">',
+    "</script><svg class=mm-injected onload=alert(1)>", "{{7*7}}", "{% raw %}", "{#", "}}", "{{", "{%",
+    "\u202e", "\u2066", "\u200f", "\x07", "\x1b[31m", "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", '"', "'",
+    "`${alert(1)}`", "&amp;", "&lt;script&gt;", "\\u003c", "javascript:alert(1)", "__proto__", "constructor",
+    "حي الزهور", "🙂", "\u2028", "<!--", "]]>", "\\", "%s%n",
+]
+EVENTS = [("gov_control", "captured"), ("contested", "fighting"), ("is_control", "withdrew"),
+          ("gov_control", "liberated"), ("contested", "entered")]
+
+
+def hostile_claims_csv(n: int, places: list[str], seed: int = 7) -> str:
+    """A claims file of ``n`` valid rows whose every text field is made of hostile fragments."""
+    import csv
+    import io
+    import random
+
+    rng = random.Random(seed)
+
+    def junk(k: int = 4) -> str:
+        return "".join(rng.choice(HOSTILE_FRAGMENTS) for _ in range(rng.randint(1, k)))
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["claim_id", "date", "date_precision", "place_as_written", "status", "event", "actor",
+                     "source", "quote", "note", "confidence"])
+    fixed_ids = ["__proto__", "constructor", "toString", "hasOwnProperty"]
+    for i in range(n):
+        status, event = rng.choice(EVENTS)
+        claim_id = fixed_ids[i] if i < len(fixed_ids) else f"{junk(2)}-{i}"
+        place = rng.choice(places) if rng.random() < 0.85 else junk(2)
+        day = date(2016, 10, 17).toordinal() + rng.randint(0, 70)
+        writer.writerow([claim_id, date.fromordinal(day).isoformat(), "exact", place, status, event, junk(),
+                         junk(), junk(6), junk(), rng.choice(["high", "medium", "low", ""])])
+    return buffer.getvalue()

@@ -103,3 +103,66 @@ def test_injected_quote_shows_as_text_and_never_runs(browser, evil_build):
         assert errors == []
         page.close()
     assert "<script>" in EVIL_QUOTE
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, gazetteer):
+    from conftest import hostile_claims_csv
+
+    from mosulmap.polygons import load_polygons
+
+    folder = tmp_path_factory.mktemp("hostile")
+    drawn = set(load_polygons()["place_id"])
+    places = [gazetteer[p].name for p in sorted(drawn)]
+    claims = folder / "hostile.csv"
+    claims.write_text(hostile_claims_csv(2000, places), encoding="utf-8")
+    out = folder / "out"
+    pipeline.build(out, claims_files=[claims], corpus=None, end=date(2016, 12, 31), snapshots=False)
+    return claims, out
+
+
+def _every_popup(page) -> list[str]:
+    return page.evaluate(
+        """() => { const s = window.mosulmapSlider, layer = window.mosulmapLayer || s.layer, texts = [];
+             layer.eachLayer(l => { l.openPopup();
+               texts.push(document.querySelector('.leaflet-popup-content').innerText); l.closePopup(); });
+             return texts; }"""
+    )
+
+
+def test_two_thousand_hostile_rows_show_as_text_and_nothing_runs(browser, hostile_site):
+    _, out = hostile_site
+    dialogs: list[str] = []
+    errors: list[str] = []
+    for name, day_index in (("maps/2016-12-26.html", None), ("timeline.html", "70")):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / name).resolve().as_uri())
+        page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
+        if day_index:
+            page.locator("#mm-slider").fill(day_index)
+        popups = _every_popup(page)
+        assert len(popups) == 36
+        shown = "\n".join(popups)
+        assert "<script>window.__xss=1</script>" in shown and "{{7*7}}" in shown
+        assert page.evaluate("document.querySelectorAll('.mm-injected, svg[onload], img[onerror]').length") == 0
+        assert page.evaluate("window.__xss") is None
+        assert dialogs == [] and errors == []
+        page.screenshot(path=str(SHOTS / f"hostile-{name.replace('/', '-')}.png"))
+        page.close()
+
+
+def test_hostile_claims_csv_round_trips_through_mosulmap_claims(hostile_site):
+    from click.testing import CliRunner
+
+    from mosulmap.claims import load_claims
+    from mosulmap.cli import main
+
+    claims, out = hostile_site
+    result = CliRunner().invoke(main, ["claims", str(out / "claims.csv")])
+    assert result.exit_code == 0, result.output[-500:]
+    original = {c.claim_id: c.to_row() for c in load_claims(claims).claims}
+    exported = load_claims(out / "claims.csv").claims
+    assert len(exported) > 1500
+    assert all(c.to_row() == original[c.claim_id] for c in exported)
