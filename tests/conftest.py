@@ -62,7 +62,8 @@ def hostile_claims_csv(n: int, places: list[str], seed: int = 7) -> str:
     rng = random.Random(seed)
 
     def junk(k: int = 4) -> str:
-        return "".join(rng.choice(HOSTILE_FRAGMENTS) for _ in range(rng.randint(1, k)))
+        text = "".join(rng.choice(HOSTILE_FRAGMENTS) for _ in range(rng.randint(1, k)))
+        return text if text.strip() else text + "x"  # required fields must not be blank
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -72,7 +73,7 @@ def hostile_claims_csv(n: int, places: list[str], seed: int = 7) -> str:
     for i in range(n):
         status, event = rng.choice(EVENTS)
         claim_id = fixed_ids[i] if i < len(fixed_ids) else f"{junk(2)}-{i}"
-        place = rng.choice(places) if rng.random() < 0.85 else junk(2)
+        place = places[i] if i < len(fixed_ids) else rng.choice(places) if rng.random() < 0.85 else junk(2)
         day = date(2016, 10, 17).toordinal() + rng.randint(0, 70)
         writer.writerow([claim_id, date.fromordinal(day).isoformat(), "exact", place, status, event, junk(),
                          junk(), junk(6), junk(), rng.choice(["high", "medium", "low", ""])])

@@ -160,3 +160,11 @@ def test_cli_extract_writes_a_claims_file_that_loads(tmp_path, resolver):
     assert loaded.problems == [] and len(loaded.claims) == 11
     check = CliRunner().invoke(main, ["claims", str(out)])
     assert check.exit_code == 0 and "11 claims" in check.output
+
+
+def test_arabic_common_words_are_not_places(resolver):
+    # "the Federal Police freed the Zuhur quarter on Friday": الشرطة (police) and الجمعة (Friday) are
+    # also gazetteer names, but only the name that carries حي is a place here.
+    text = "Headline\n\n2016-12-06\n\nحررت الشرطة الاتحادية حي الزهور يوم الجمعة"
+    claims = extract_text(text, resolver).claims
+    assert [c.place_ids for c in claims] == [("zuhur",)]
