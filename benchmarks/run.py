@@ -1,7 +1,7 @@
 """Benchmarks for mosulmap, each figure a ratio against a naive baseline measured in the same run.
 
-Usage: ``python benchmarks/run.py [SECTION ...]`` (sections: resolve). Prints a table; copy the
-figures into ``benchmarks/RESULTS.md`` when they change.
+Usage: ``python benchmarks/run.py [SECTION ...]`` (sections: accuracy, resolve, extract, build).
+Prints a table; copy the figures into ``benchmarks/RESULTS.md`` when they change.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -194,7 +195,24 @@ def bench_build() -> list[tuple[str, str]]:
     ]
 
 
+DEV_SET = Path(__file__).resolve().parents[1].parent / "shared" / "extraction-dev"
+
+
+def bench_accuracy() -> list[tuple[str, str]]:
+    """Extraction accuracy on the real development articles, when ../shared/extraction-dev is present."""
+    from mosulmap.evaluate import evaluate
+
+    if not (DEV_SET / "gold.jsonl").exists():
+        return [("accuracy", f"skipped: {DEV_SET} not found")]
+    result = evaluate(DEV_SET / "gold.jsonl", DEV_SET / "articles")
+    rows = [("accuracy: dated (date, place, status)", result.dated.line("all")),
+            ("accuracy: undated (place, status)", result.undated.line("all"))]
+    rows += [(f"accuracy: {status} (dated)", score.line(status)) for status, score in sorted(result.by_status.items())]
+    return rows
+
+
 SECTIONS: dict[str, Callable[[], list[tuple[str, str]]]] = {
+    "accuracy": bench_accuracy,
     "resolve": bench_resolve,
     "extract": bench_extract,
     "build": bench_build,

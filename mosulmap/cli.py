@@ -154,6 +154,21 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @main.command()
+@click.argument("gold", type=click.Path(dir_okay=False, exists=True))
+@click.argument("articles", type=click.Path(file_okay=False, exists=True))
+@click.option("--published", type=DATE, help="Fallback publication date for articles with no date of their own.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--brief", is_flag=True, help="Figures only, without the list of misses.")
+@_reports_errors
+def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool) -> None:
+    """Score extraction against gold claims: precision, recall, F1 and every miss."""
+    from mosulmap.evaluate import evaluate as run
+
+    result = run(gold, articles, published=published.date() if published else None)
+    click.echo(json.dumps(result.as_dict(), indent=1) if as_json else result.report(details=not brief))
+
+
+@main.command()
 @click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False),
               help="Claims file (CSV or JSONL); repeat for several. Default: the bundled curated claims.")
 @click.option("--corpus", type=click.Path(file_okay=False), default=str(settings.DEFAULT_CORPUS),

@@ -63,6 +63,7 @@ class Place:
     coord_confidence: str
     sources: str
     notes: str
+    aliases: tuple[str, ...] = ()  # former ids of places merged into this one
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -86,6 +87,7 @@ class Gazetteer:
         self.source = source
         self._places = {p.place_id: p for p in places}
         self._by_name = {p.name: p for p in places}
+        self._aliases = {a: p.place_id for p in places for a in p.aliases}
 
     def __getitem__(self, place_id: str) -> Place:
         return self._places[place_id]
@@ -98,6 +100,12 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self._places)
+
+    def canonical_id(self, place_id: str) -> str | None:
+        """The id of the place now known by ``place_id`` (itself, or a former id merged into another)."""
+        if place_id in self._places:
+            return place_id
+        return self._aliases.get(place_id)
 
     def by_name(self, name: str) -> Place | None:
         """The place whose canonical name is exactly ``name``."""
@@ -223,6 +231,7 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
                     coord_confidence=confidence,
                     sources=(row.get("sources") or "").strip(),
                     notes=(row.get("notes") or "").strip(),
+                    aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                 )
             )
     return Gazetteer(places, source=path)
