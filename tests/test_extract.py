@@ -108,13 +108,13 @@ def test_withdrawal_and_counterattack(resolver):
 def test_arabic_names_lists_and_prefixes(resolver):
     text = ("Headline\n\n2016-12-06\n\nTroops entered حي الزهور on Tuesday. "
             "They liberated Hayy al-Muthanna, al-Sukkar and Masarif. "
-            "القوات العراقية تحرير حي المصارف")
+            "القوات العراقية تحرير حي البكر")
     result = _one(resolver, text)
     claims = _by_place(result)
     assert claims["zuhur"].status is Status.CONTESTED and claims["zuhur"].date == date(2016, 12, 6)
     assert {"muthanna", "sukkar", "masarif"} <= set(claims)
     assert claims["muthanna"].status is Status.GOV_CONTROL
-    arabic = [c for c in result.claims if c.place_as_written.startswith("حي المصارف")]
+    arabic = [c for c in result.claims if c.place_as_written.startswith("حي البكر")]
     assert arabic and arabic[0].actor == "Iraqi forces (unit not named)"
 
 

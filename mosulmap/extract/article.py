@@ -1,0 +1,500 @@
+"""Extraction of one article: layout → sentences → clauses → frames → dated claims.
+
+Dates follow explicit scope rules:
+
+* the publication date is the sidecar's, else the dateline's (inside the campaign and not after
+  the sidecar's), else the command line's fallback, else inferred from a weekday and the latest
+  date the text mentions;
+* the story date is the date of the blog title ("Day 44, Nov 29, 2016"), else the lead's own
+  ("… on Tuesday"), else the publication date; a section heading (";29 December") dates the
+  blocks under it;
+* a clause's own time expression dates its frames; a relative clause's date dates that relative
+  clause only; a main clause's date dates the rest of its sentence and carries to the next
+  sentences of the paragraph, unless it is a flashback ("originally", "back on") or background
+  ("the offensive launched on Oct 17"); each paragraph starts again from the story date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from mosulmap import settings
+from mosulmap.claims import Claim, DatePrecision, Status
+from mosulmap.dates import DateFinding, find_dateline, infer_publication
+from mosulmap.errors import InputError
+from mosulmap.extract.frames import Clause, Frame, blocker, clause_frames, find_triggers, split_clauses
+from mosulmap.extract.layout import Layout, parse_layout, split_sentences, strip_dateline_prefix
+from mosulmap.extract.lexicon import (
+    ACTORS,
+    ANAPHOR_THERE,
+    BACKGROUND,
+    CAMPAIGN_NOUNS,
+    FLASHBACK,
+    LIST_REFERENCE,
+    PHASE_SINCE,
+)
+from mosulmap.extract.mentions import Mention, Scanner, Unplaced
+from mosulmap.extract.timex import NUMBER_WORDS, Anchors, Kind, Timex, find_timexes, is_background_date, resolve
+from mosulmap.resolver import MatchStatus, Resolver
+
+MAX_SENTENCE = 1500  # characters; longer "sentences" are data or markup, not prose
+NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)[/-](?P<month>[01]?\d)[/-](?P<year>20\d\d)\b")
+LATEST_PUBLICATION = date(2017, 12, 31)
+
+
+@dataclass
+class ArticleResult:
+    """Everything extraction learned from one article."""
+
+    source: str
+    title: str
+    published: DateFinding | None
+    claims: list[Claim] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (clause, reason)
+    noise_lines: int = 0
+    story: DateFinding | None = None
+
+    @property
+    def undatable(self) -> bool:
+        return self.published is None
+
+    def summary(self) -> str:
+        when = (
+            f"{self.published.value} ({self.published.how})" if self.published else "UNDATABLE: no dated claims"
+        )
+        lines = [f"{self.source}: {when}; {len(self.claims)} claims"]
+        if self.story and self.published and self.story.value != self.published.value:
+            lines[0] += f"; describes {self.story.value} ({self.story.how})"
+        lines += [f"  claim {c.date} {c.status.value:<11} {c.place_as_written} -> {';'.join(c.place_ids)}"
+                  for c in self.claims]
+        lines += [f"  unplaced {u.name!r}: {u.status} ({u.reason})" for u in self.unplaced]
+        if self.noise_lines:
+            lines.append(f"  {self.noise_lines} lines of scrape noise dropped")
+        return "\n".join(lines)
+
+
+# -- dates of the article -------------------------------------------------------------------------
+
+def _plausible(value: date, metadata: date | None) -> bool:
+    latest = metadata or LATEST_PUBLICATION
+    return settings.CAMPAIGN_START - timedelta(days=30) <= value <= latest
+
+
+def _dateline(layout: Layout, metadata: date | None) -> DateFinding | None:
+    """The date printed at the top of the page, if it is a plausible publication date."""
+    candidates = [layout.dateline] if layout.dateline else []
+    candidates += [b.text for b in layout.blocks[:3] if b.kind == "heading"]
+    if layout.blocks and layout.blocks[0].kind == "prose":
+        candidates.append(layout.blocks[0].text.split(". ")[0])
+    for text in candidates:
+        numeric = NUMERIC_DATE.search(text)
+        if numeric:
+            try:
+                value = date(int(numeric["year"]), int(numeric["month"]), int(numeric["day"]))
+            except ValueError:
+                value = None
+            if value and _plausible(value, metadata):
+                return DateFinding(value, DatePrecision.EXACT, f"dateline {text!r}", numeric.group(0))
+        found = find_dateline(text, header_lines=1)
+        if found and _plausible(found.value, metadata):
+            return found
+    return None
+
+
+def publication_date(layout: Layout, metadata: date | None, fallback: date | None) -> DateFinding | None:
+    """Sidecar date, else a plausible dateline, else the caller's fallback, else inference."""
+    if metadata is not None:
+        return DateFinding(metadata, DatePrecision.EXACT, "publication date from metadata")
+    printed = _dateline(layout, None)
+    if printed:
+        return printed
+    if fallback is not None:
+        return DateFinding(fallback, DatePrecision.EXACT, "publication date given by the caller")
+    inferred = infer_publication("\n".join(layout.prose))
+    if inferred:
+        return inferred
+    dates = [t.value for b in layout.blocks for t in find_timexes(b.text) if t.kind is Kind.EXPLICIT
+             and not is_background_date(t.value)]
+    if dates:
+        return DateFinding(max(dates), DatePrecision.INFERRED, "the latest date the text mentions (no dateline)")
+    return None
+
+
+def _heading_date(text: str, published: date) -> date | None:
+    dates = [t.value for t in find_timexes(text) if t.kind is Kind.EXPLICIT and t.value <= published]
+    return dates[0] if dates else None
+
+
+def _story_date(layout: Layout, published: DateFinding) -> DateFinding | None:
+    """The day a post's title names ("Mosul Campaign Day 44, Nov 29, 2016"), if any."""
+    for block in layout.blocks[:4]:
+        if block.kind != "heading":
+            continue
+        day = _heading_date(block.text, published.value)
+        if day and (day != published.value or re.search(r"\bDay\b", block.text)):
+            return DateFinding(day, DatePrecision.EXACT, f"the title {block.text!r}")
+    return None
+
+
+def _section_date(block_text: str, published: date) -> DateFinding | None:
+    """A heading that is only a date (";29 December") dates the entries under it."""
+    day = _heading_date(block_text, published)
+    if day and len(block_text.strip(";= ").split()) <= 3:
+        return DateFinding(day, DatePrecision.EXACT, f"section heading {block_text!r}")
+    return None
+
+
+# -- one article ----------------------------------------------------------------------------------
+
+class _Article:
+    """State while reading one article: anchors, carried dates, the last named list."""
+
+    def __init__(self, resolver: Resolver, published: DateFinding, label: str, id_prefix: str,
+                 source: str) -> None:
+        self.resolver, self.published, self.label = resolver, published, label
+        self.id_prefix, self.source = id_prefix, source
+        self.scanner = Scanner(resolver)
+        self.result: ArticleResult | None = None
+        self.phase_starts: list[date] = []
+        self.groups: list[tuple[int, list[Mention], date]] = []  # (sentence no., places, date)
+        self.sentence_no = 0
+        self.previous = ""
+        self.keys: set[tuple] = set()  # (date, places, status): one claim each per article
+
+    def anchors(self, reference: date) -> Anchors:
+        starts = [d for d in self.phase_starts if d <= reference]
+        return Anchors(self.published.value, reference, max(starts) if starts else None)
+
+    def when(self, timexes: Iterable[Timex], reference: date) -> DateFinding | None:
+        """The first time expression that names a day within the campaign."""
+        for t in timexes:
+            if t.kind is Kind.VAGUE:
+                return DateFinding(reference, DatePrecision.APPROXIMATE, f"'{t.text}': no day given")
+            found = resolve(t, self.anchors(reference))
+            if found and not is_background_date(found.value):
+                return found
+        return None
+
+
+def _background(clause: Clause, mentions: list[Mention]) -> bool:
+    text = clause.text
+    return bool(re.search(r"\bsince\b", text, re.I)) or (
+        BACKGROUND.search(text) is not None and CAMPAIGN_NOUNS.search(text) is not None and not mentions)
+
+
+def _phase_starts(state: _Article, sentences: list[str], story: date) -> None:
+    """Days on which a phase of the offensive began, for "on the fourth day"."""
+    for sentence in sentences:
+        since = PHASE_SINCE.search(sentence)
+        if since:
+            raw = since["n"].lower()
+            n = NUMBER_WORDS.get(raw) or (int(raw) if raw.isdigit() else 0)
+            if 0 < n < 60:
+                state.phase_starts.append(story - timedelta(days=n - 1))
+        for clause in split_clauses(sentence):
+            if BACKGROUND.search(clause.text) and CAMPAIGN_NOUNS.search(clause.text):
+                found = state.when(find_timexes(clause.text), story)
+                if found and found.value > settings.CAMPAIGN_START:
+                    state.phase_starts.append(found.value)
+
+
+def _lead_date(state: _Article, layout: Layout) -> DateFinding | None:
+    """The day the lead sentence gives, when it is close to publication."""
+    prose = layout.prose
+    if not prose:
+        return None
+    for sentence in split_sentences(strip_dateline_prefix(prose[0]))[:2]:
+        for clause in split_clauses(sentence):
+            if _background(clause, []):
+                continue
+            found = state.when(find_timexes(clause.text), state.published.value)
+            if found and found.precision is not DatePrecision.APPROXIMATE and \
+                    state.published.value - found.value <= timedelta(days=7):
+                return DateFinding(found.value, found.precision, f"the lead's {found.how}")
+    return None
+
+
+def _actor(clause: str, sentence: str, previous: str, event: str) -> str:
+    if event == "admitted_loss":
+        return "IS/Amaq" if re.search(r"\bAmaq\b", sentence + " " + previous) else "IS"
+    for text in (clause, sentence, previous):
+        for rx, actor in ACTORS:
+            if actor != "IS/Amaq" and rx.search(text):
+                return actor
+    return "unspecified"
+
+
+def _confidence(frame: Frame, when: DateFinding, default: bool) -> str:
+    match = frame.mention.match
+    if match.status is MatchStatus.GROUP or match.method.value == "fuzzy" or frame.mention.role != "place":
+        return "low"
+    if default or when.precision is not DatePrecision.EXACT:
+        return "medium"
+    return "high"
+
+
+def _status(frame: Frame) -> tuple[Status, str] | None:
+    trig, role = frame.trigger, frame.mention.role
+    if role in ("building", "geography"):
+        return None
+    if role == "site":  # a building taken inside a district: the district is fought over
+        return (Status.CONTESTED, "fighting") if trig.status is not Status.IS_CONTROL else None
+    if role == "partial" and trig.status is Status.GOV_CONTROL:
+        return Status.CONTESTED, "fighting"
+    return trig.status, trig.event
+
+
+def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFinding | None:
+    """Extract the claims of one sentence; returns the date it carries to the next one."""
+    result = state.result
+    parsed: list[tuple[Clause, list[Mention], list[Timex], list[Frame]]] = []
+    for clause in split_clauses(sentence):
+        clause.triggers = find_triggers(clause.text)
+        clause.blocker = blocker(clause.text) if clause.triggers else None
+        mentions: list[Mention] = []
+        if clause.triggers and not clause.blocker:
+            mentions, unplaced = state.scanner.mentions(clause.text, sentence)
+            result.unplaced += [u for u in dict.fromkeys(unplaced) if u not in result.unplaced]
+        timexes = find_timexes(clause.text)
+        background = _background(clause, mentions)
+        frames = clause_frames(clause, mentions, [] if background else timexes)
+        parsed.append((clause, mentions, [] if background else timexes, frames))
+    # The sentence's own date: from a main clause, never from a relative clause or background.
+    own: DateFinding | None = None
+    flashback = False
+    for clause, _, timexes, frames in parsed:
+        if clause.subordinate:
+            continue
+        scoped_out = {x for f in frames if f.relative for x in f.timexes}
+        found = state.when([t for t in timexes if t not in scoped_out and t.kind is not Kind.VAGUE], reference.value)
+        if found:
+            own, flashback = found, bool(FLASHBACK.search(clause.text))
+            break
+    default = own or reference
+    previous: list[Mention] = []
+    for clause, mentions, timexes, frames in parsed:
+        if clause.blocker:
+            result.skipped.append((clause.text, clause.blocker))
+            continue
+        if not clause.triggers:
+            continue
+        if mentions:
+            previous = mentions
+        else:
+            frames = _referred(state, clause, previous, timexes, default)
+        dates = {}
+        for frame in frames:
+            day = _claim(state, frame, clause, sentence, default, own is None)
+            if day is not None and not frame.relative:
+                dates.setdefault(id(frame.trigger), (day, []))[1].append(frame.mention)
+        state.groups += [(state.sentence_no, places, day) for day, places in dates.values() if len(places) >= 2]
+    return own if own and not flashback else None
+
+
+def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes: list[Timex],
+              default: DateFinding) -> list[Frame]:
+    """Frames for a clause that names no place but points back to one: "there" or "them" for
+    the places of the clause before, "the four districts" for a list of four named earlier."""
+    trig, text = clause.triggers[0], clause.text
+    pointing = ANAPHOR_THERE.search(text, trig.start) or re.match(r"\s+(?:them|it)\b", text[trig.end:])
+    if previous and pointing:
+        return [Frame(trig, m, tuple(timexes), False) for m in previous]
+    ref = LIST_REFERENCE.search(text)
+    if ref:
+        raw = ref["n"].lower()
+        n = NUMBER_WORDS.get(raw) or int(raw)
+        own = state.when([t for t in timexes if t.kind is not Kind.VAGUE], default.value)
+        for number, members, day in reversed(state.groups):
+            if state.sentence_no - number > 2:
+                break
+            # A restatement of the same day adds nothing; a list named earlier and reported
+            # on another day ("started their push into the four districts on Friday") does.
+            if len(members) == n and own is not None and own.value != day:
+                return [Frame(trig, m, tuple(timexes), False) for m in members]
+    return []
+
+
+def _claim(state: _Article, frame: Frame, clause: Clause, sentence: str, default: DateFinding,
+           inherited: bool) -> date | None:
+    """Add the claim a frame makes (if any); returns its date."""
+    result = state.result
+    if frame.trigger.recap:
+        result.skipped.append((clause.text, f"history, not news: {frame.trigger.text!r}"))
+        return None
+    decided = _status(frame)
+    if decided is None:
+        return None
+    status, event = decided
+    own = state.when(frame.timexes, default.value)
+    if frame.relative and own is None:
+        result.skipped.append((clause.text, "relative clause without a date of its own"))
+        return None
+    when = own or default
+    if when.value > state.published.value or is_background_date(when.value):
+        return None
+    match = frame.mention.match
+    gaz = state.resolver.gazetteer
+    key = (when.value, match.place_ids, status)
+    if key in state.keys:
+        return when.value
+    state.keys.add(key)
+    note = f"date: {when.how}" + (" (the story's date)" if own is None and inherited else "")
+    if frame.relative:
+        note += "; from a relative clause"
+    if frame.mention.role != "place":
+        note += f"; {frame.mention.role} mention ({frame.mention.written!r})"
+    if re.search(r"\bAmaq\b", sentence) and event != "admitted_loss":
+        note += "; reported by IS/Amaq"
+    result.claims.append(
+        Claim(
+            claim_id=f"{state.id_prefix}-{len(result.claims) + 1:03d}",
+            date=when.value,
+            date_precision=when.precision,
+            place_as_written=frame.mention.written,
+            status=status,
+            event=event,
+            source=state.label,
+            actor=_actor(clause.text, sentence, state.previous, event),
+            place_canonical=gaz[match.place_ids[0]].name if match.place_id else "",
+            place_ids=match.place_ids,
+            resolution=match.status.value,
+            published=state.published.value,
+            quote=_trim_quote(sentence),
+            note=note,
+            confidence=_confidence(frame, when, own is None),
+            origin=state.source,
+        )
+    )
+    return when.value
+
+
+def _trim_quote(sentence: str) -> str:
+    """The sentence without a quotation mark left dangling by sentence splitting."""
+    if sentence.count('"') % 2:
+        sentence = sentence.strip('" ')
+    if sentence.count("“") != sentence.count("”"):
+        sentence = sentence.strip("“” ")
+    return sentence
+
+
+def _slug(source: str) -> str:
+    stem = Path(source).stem if source else "text"
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "text"
+
+
+def extract_text(
+    text: str,
+    resolver: Resolver,
+    source: str = "<text>",
+    published: date | None = None,
+    publisher: str = "",
+    title: str | None = None,
+    id_prefix: str | None = None,
+    fallback_published: date | None = None,
+) -> ArticleResult:
+    """Extract claims from one article's text.
+
+    Parameters
+    ----------
+    text : str
+        The article as scraped; its first line is the headline (or ``dateline | headline``).
+    resolver : Resolver
+    source : str
+        File name or URL, recorded in each claim's ``source``.
+    published : date, optional
+        Publication date from the article's metadata: it wins over a printed dateline.
+    publisher, title : str, optional
+        Recorded in each claim's ``source``.
+    id_prefix : str, optional
+        Claim ids are ``<id_prefix>-001`` …; defaults to a slug of ``source``.
+    fallback_published : date, optional
+        Used only when neither metadata nor the text dates the article.
+
+    Returns
+    -------
+    ArticleResult
+    """
+    layout = parse_layout(text)
+    finding = publication_date(layout, published, fallback_published)
+    result = ArticleResult(source=source, title=title or layout.headline, published=finding,
+                           noise_lines=layout.noise)
+    result.skipped += [(line[:80], why) for line, why in layout.dropped]
+    if finding is None:
+        return result
+    label = ", ".join(p for p in (publisher, f'"{result.title}"' if result.title else "", source) if p)
+    state = _Article(resolver, finding, label, id_prefix or _slug(source), source)
+    state.result = result
+    story = _story_date(layout, finding) or _lead_date(state, layout) or \
+        DateFinding(finding.value, DatePrecision.INFERRED, "report date")
+    result.story = story
+    _phase_starts(state, [s for p in layout.prose for s in split_sentences(p)], story.value)
+    section: DateFinding | None = None
+    first_prose = True
+    for block in layout.blocks:
+        if block.kind == "heading":
+            section = _section_date(block.text, finding.value) or section
+            continue
+        carried = section or story  # each paragraph starts again from the story's day
+        paragraph = strip_dateline_prefix(block.text) if first_prose else block.text
+        first_prose = False
+        for sentence in split_sentences(paragraph):
+            state.sentence_no += 1
+            if len(sentence) > MAX_SENTENCE:
+                result.skipped.append((sentence[:80] + "…", f"longer than {MAX_SENTENCE} characters: not prose"))
+                continue
+            carried = _sentence(state, sentence, carried) or carried
+            state.previous = sentence
+    return result
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    """Sidecar metadata ``<article>.meta.json`` (published, publisher, title, url), if present."""
+    sidecar = path.with_name(path.name + ".meta.json")
+    if not sidecar.exists():
+        sidecar = path.with_suffix(".meta.json")
+    if not sidecar.exists():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"unreadable metadata: {exc}", sidecar) from None
+    if not isinstance(data, dict):
+        raise InputError("metadata must be a JSON object", sidecar)
+    return {k: str(v) for k, v in data.items() if v is not None}
+
+
+def extract_file(path: str | Path, resolver: Resolver, published: date | None = None) -> ArticleResult:
+    """Extract claims from one article file (UTF-8 text), using its sidecar metadata if any.
+
+    ``published`` is a fallback: the sidecar's date and a printed dateline come first.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read article: {exc.strerror}", path) from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    meta = read_metadata(path)
+    metadata_date = None
+    if meta.get("published"):
+        try:
+            metadata_date = date.fromisoformat(meta["published"])
+        except ValueError:
+            raise InputError("not an ISO date", path.with_name(path.name + ".meta.json"), None,
+                             "published", meta["published"]) from None
+    source = meta.get("url") or path.name
+    return extract_text(text, resolver, source=source, published=metadata_date, publisher=meta.get("publisher", ""),
+                        title=meta.get("title"), id_prefix=_slug(path.name), fallback_published=published)
+
+
+def extract_files(paths: Iterable[str | Path], resolver: Resolver | None = None,
+                  published: date | None = None) -> list[ArticleResult]:
+    """Extract claims from several article files; see :func:`extract_file`."""
+    resolver = resolver or Resolver()
+    return [extract_file(p, resolver, published) for p in paths]

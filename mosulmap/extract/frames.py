@@ -1,0 +1,175 @@
+"""Frames: which trigger governs which place, and which time expression dates it.
+
+A sentence is cut into clauses at conjunctions (while, but, although, after …; "as well as" is
+not one). In each clause:
+
+* relative clauses and appositives hanging on a place ("Zahra, which was freed on November 9",
+  "Noor, originally penetrated on November 6") are frames of their own: their triggers and
+  dates bear on that place only, and nothing else in the sentence inherits their date;
+* every other place is governed by the nearest trigger before it ("seized Ghufran and entered
+  Wahda": Ghufran captured, Wahda contested), or, when it stands before every trigger and the
+  first trigger after it governs no place of its own, by that trigger ("Zuhur was declared
+  freed");
+* a trigger followed by a recap word ("liberated twice before") governs its places but gives no
+  claim.
+
+The output is a list of :class:`Frame` records; ``article`` turns them into dated claims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mosulmap.claims import Status
+from mosulmap.extract.lexicon import BLOCKERS, GOV_AGENT, IS_AGENT, RECAP_AFTER, RECAP_BEFORE, TRIGGERS
+from mosulmap.extract.mentions import Mention
+from mosulmap.extract.timex import Timex
+
+CLAUSE_SPLIT = re.compile(
+    r"(,?\s+(?:while|whereas|but|although|though|even though|when|after|because|until|"
+    r"as(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
+    r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*)",
+    re.I,
+)
+SUBORDINATE = re.compile(r"although|though|even though|when|after|because|until|as|بعد أن", re.I)
+RELATIVE_START = re.compile(
+    r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,?\s*(?:which|that|who)\s+(?=\w)", re.I)
+APPOSITIVE_START = re.compile(
+    r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,\s*"
+    r"(?:(?:originally|first|already|previously|recently|earlier|also|once|since)\s+)?(?=[a-z-]+ed\b)", re.I)
+SEGMENT_END = re.compile(r",|\s(?:was|were|is|are|has|have|had)\s", re.I)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Control language in a clause and the (status, event) it implies."""
+
+    start: int
+    end: int
+    status: Status
+    event: str
+    text: str
+    recap: bool = False
+
+
+@dataclass
+class Clause:
+    """A clause of a sentence: its text, where it starts, and whether it is subordinate."""
+
+    text: str
+    offset: int
+    subordinate: bool
+    blocker: str | None = None
+    triggers: list[Trigger] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One place under one trigger, with the time expressions that may date it."""
+
+    trigger: Trigger
+    mention: Mention
+    timexes: tuple[Timex, ...]  # in scope for this frame, nearest first
+    relative: bool  # inside a relative clause or appositive (dated by its own words only)
+
+
+def split_clauses(sentence: str) -> list[Clause]:
+    parts = CLAUSE_SPLIT.split(sentence)
+    clauses, offset, connector = [], 0, ""
+    for i, part in enumerate(parts):
+        if i % 2:
+            connector = part
+            offset += len(part)
+            continue
+        if part.strip():
+            clauses.append(Clause(part, offset, bool(connector and SUBORDINATE.search(connector.strip(" ,")))))
+        offset += len(part)
+    return clauses
+
+
+def blocker(clause: str) -> str | None:
+    return next((reason for rx, reason in BLOCKERS if rx.search(clause)), None)
+
+
+def _agent_is_is(clause: str, start: int, end: int) -> bool:
+    """Whether the actor of the trigger at ``start`` is IS: the nearest force named before it
+    (or "by IS" right after it)."""
+    if re.match(r"\s+by\s+(?:the\s+)?(?:IS|ISIS|ISIL|Daesh|Islamic State|militants|jihadists)\b", clause[end:end + 30],
+                re.I):
+        return True
+    before = clause[max(0, start - 80):start]
+    last_is = max((m.end() for m in IS_AGENT.finditer(before)), default=-1)
+    last_gov = max((m.end() for m in GOV_AGENT.finditer(before)), default=-1)
+    return last_is > last_gov
+
+
+def find_triggers(clause: str) -> list[Trigger]:
+    """Triggers in a clause, left to right; of overlapping matches the longest wins."""
+    hits = [(m.start(), m.end(), status, event) for rx, status, event in TRIGGERS for m in rx.finditer(clause)]
+    chosen: list[tuple[int, int, Status, str]] = []
+    for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+        if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):
+            chosen.append(hit)
+    out = []
+    for start, end, status, event in sorted(chosen):
+        recap = bool(RECAP_AFTER.match(clause[end:end + 40]) or RECAP_BEFORE.search(clause[max(0, start - 25):start]))
+        if event == "withdrew" and _agent_is_is(clause, start, end):
+            status, event = Status.GOV_CONTROL, "captured"  # IS withdrew: a government gain
+        elif event == "captured" and _agent_is_is(clause, start, end):
+            status, event = Status.IS_CONTROL, "counterattack"  # IS retook the place
+        out.append(Trigger(start, end, status, event, clause[start:end], recap))
+    return out
+
+
+def _segments(clause: str, mentions: list[Mention]) -> list[tuple[int, int, Mention]]:
+    """Relative clauses and appositives: (start, end, the place they hang on)."""
+    out = []
+    for i, m in enumerate(mentions):
+        rest = clause[m.end:]
+        opener = RELATIVE_START.match(rest) or APPOSITIVE_START.match(rest)
+        if not opener:
+            continue
+        start = m.end + opener.end()
+        stop = SEGMENT_END.search(clause, start)
+        end = stop.start() if stop else len(clause)
+        if i + 1 < len(mentions):
+            end = min(end, mentions[i + 1].start)
+        if end > start:
+            out.append((start, end, m))
+    return out
+
+
+def clause_frames(clause: Clause, mentions: list[Mention], timexes: list[Timex]) -> list[Frame]:
+    """The frames of one clause (positions relative to the clause text)."""
+    triggers = clause.triggers
+    segments = _segments(clause.text, mentions)
+
+    def inside(pos: int) -> tuple[int, int, Mention] | None:
+        return next((s for s in segments if s[0] <= pos < s[1]), None)
+
+    frames: list[Frame] = []
+    for start, end, host in segments:
+        for trig in (t for t in triggers if start <= t.start < end):
+            scoped = sorted((x for x in timexes if start <= x.start < end), key=lambda x: (x.start < trig.end, x.start))
+            frames.append(Frame(trig, host, tuple(scoped), True))
+    main_triggers = [t for t in triggers if inside(t.start) is None]
+    main_timexes = tuple(x for x in timexes if inside(x.start) is None)
+    places = [m for m in mentions if inside(m.start) is None]
+    governed: dict[int, list[Mention]] = {id(t): [] for t in main_triggers}
+    waiting: list[tuple[Trigger, Mention]] = []
+    for m in places:
+        before = [t for t in main_triggers if t.end <= m.start]
+        if before:
+            governed[id(before[-1])].append(m)
+            continue
+        after = [t for t in main_triggers if t.start >= m.end]
+        if after:
+            waiting.append((after[0], m))
+    for trig, m in waiting:  # a subject before its verb, when the verb has no object of its own
+        if not any(g.start > trig.start for g in governed[id(trig)]):
+            governed[id(trig)].append(m)
+    for trig in main_triggers:
+        for m in sorted(governed[id(trig)], key=lambda x: x.start):
+            frames.append(Frame(trig, m, main_timexes, False))
+    return frames

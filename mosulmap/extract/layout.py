@@ -1,0 +1,131 @@
+"""Article layout: what in a scraped page is prose to mine, and what is headline, heading or noise.
+
+Input is the page text as stored; output is a :class:`Layout`: the dateline and headline of the
+first line (``<dateline> | <headline>``, or a bare headline), the blocks of the body in order,
+each prose or heading, and the count of lines dropped as noise (data dumps, photo credits,
+citation lines of a blog's bibliography). Headings are not mined, but their dates matter: a
+blog title "Day 44, Nov 29, 2016" says which day the post describes, and a section heading
+";29 December" dates the entries under it. A one-paragraph article is prose, not a headline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mosulmap.normalize import has_arabic
+
+NOISE = [
+    re.compile(r"^\s*string\(\d+\)"),  # PHP var_dump of related-items data
+    re.compile(r"\{\s*\"[^\"]+\"\s*:\s*\""),  # JSON records
+]
+CAPTION = re.compile(r"\b(?:REUTERS|AFP|AP|Getty|EPA)\s*/|\[(?:AFP|Getty|Reuters|AP)[^\]]*\]|\(Photo:|صورة أرشيفية")
+CITATION = re.compile(r"[\"“][^\"”]{3,300}[\"”][^\"”]{0,100}\b\d{1,2}/\d{1,2}/\d{2,4}\s*$")
+SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”’']?\s+(?=[\"“‘'«(]?[A-Z\u0600-\u06FF])")
+ABBREVIATIONS = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gen|Lt|Col|Maj|Brig|Capt|Sgt|Mr|Mrs|Dr|St|No|U\.S|U\.N"
+    r"|Staff|Adm|Gov|Sen|Rep|Prof|Jr|Sr|vs|approx)\.$"
+)
+DATELINE_PREFIX = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.'’-]+(?:\s+[A-Za-z][A-Za-z.'’-]+){0,2}){0,2}"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,30}\))?\s*(?:[—–:]|-)\s*"
+)
+MAX_HEADING_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "prose" or "heading"
+    text: str
+
+
+@dataclass
+class Layout:
+    headline: str = ""
+    dateline: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    noise: int = 0
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, why)
+
+    @property
+    def prose(self) -> list[str]:
+        return [b.text for b in self.blocks if b.kind == "prose"]
+
+
+def clean_text(text: str) -> tuple[list[str], int]:
+    """Paragraphs of article text with scrape noise (data dumps, markup) removed."""
+    paragraphs, dropped = [], 0
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = line.strip().lstrip("\ufeff").strip()
+        if not stripped:
+            continue
+        letters = sum(c.isalpha() for c in stripped)
+        if any(p.search(stripped) for p in NOISE) or (len(stripped) > 40 and letters < 0.5 * len(stripped)):
+            dropped += 1
+            continue
+        paragraphs.append(stripped)
+    return paragraphs, dropped
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph, not breaking after "Nov." or "Lt."."""
+    sentences, start = [], 0
+    for m in SENTENCE_END.finditer(paragraph):
+        # Look only at the few characters before the break: rescanning the growing sentence
+        # made a run of "Gen. Gen. …" quadratic.
+        if ABBREVIATIONS.search(paragraph, max(start, m.start() - 8), m.start()):
+            continue
+        sentences.append(paragraph[start: m.start()].strip())
+        start = m.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def is_heading(paragraph: str) -> bool:
+    """A short line without sentence punctuation: a title, byline, caption or section heading."""
+    if paragraph.startswith(("==", ";")):
+        return True
+    words = paragraph.split()
+    if has_arabic(paragraph) and len(words) >= 5:
+        return False  # Arabic news sentences often end without a full stop
+    return len(words) <= MAX_HEADING_WORDS and not re.search(r"[.!?؟:\"”»]\s*$", paragraph)
+
+
+def _is_prose(paragraph: str) -> bool:
+    return len(paragraph.split()) > MAX_HEADING_WORDS and bool(re.search(r"[.!?؟]", paragraph))
+
+
+def parse_layout(text: str) -> Layout:
+    """Split an article into headline, dateline and body blocks."""
+    paragraphs, noise = clean_text(text)
+    layout = Layout(noise=noise)
+    if not paragraphs:
+        return layout
+    first = paragraphs[0]
+    if " | " in first:
+        layout.dateline, layout.headline = (part.strip() for part in first.split(" | ", 1))
+        body = paragraphs[1:]
+    elif len(paragraphs) == 1 and _is_prose(first) or _is_prose(first) and len(first.split()) > 30:
+        body = paragraphs  # a story with no headline line is still a story
+    else:
+        layout.headline, body = first, paragraphs[1:]
+    for paragraph in body:
+        if CAPTION.search(paragraph):
+            layout.dropped.append((paragraph, "photo caption or credit"))
+        elif CITATION.search(paragraph):
+            layout.dropped.append((paragraph, "citation line"))
+        elif is_heading(paragraph):
+            layout.blocks.append(Block("heading", paragraph))
+        else:
+            layout.blocks.append(Block("prose", paragraph))
+    return layout
+
+
+def strip_dateline_prefix(sentence: str) -> str:
+    """ "MOSUL, Iraq — Troops …" -> "Troops …" (the place and agency of a dateline are not news)."""
+    m = DATELINE_PREFIX.match(sentence)
+    if m and m.end() < len(sentence) and not re.search(r"\b(?:[a-z]{3,})\b", m.group(0)):
+        return sentence[m.end():]
+    return sentence
