@@ -185,6 +185,8 @@ def score_articles(gold: list[GoldClaim], results: dict[str, ArticleResult], res
             wanted = [g for g in wanted if g.date is not None]
         else:
             loose = []
+            # Ignoring dates, two gold claims on one place and status are one claim.
+            wanted = list({(g.places, g.status): g for g in reversed(wanted)}.values())[::-1]
         extracted: dict[tuple, Claim] = {}
         for claim in result.claims:
             key = _key(claim) if dated else (None, frozenset(claim.place_ids), claim.status.value)

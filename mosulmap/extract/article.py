@@ -184,7 +184,7 @@ class _Article:
 
 def _background(clause: Clause, mentions: list[Mention]) -> bool:
     text = clause.text
-    return bool(re.search(r"\bsince\b", text, re.I)) or (
+    return bool(re.search(r"\bsince\b|منذ", text, re.I)) or (
         BACKGROUND.search(text) is not None and CAMPAIGN_NOUNS.search(text) is not None and not mentions)
 
 
@@ -209,7 +209,8 @@ def _lead_date(state: _Article, layout: Layout) -> DateFinding | None:
     prose = layout.prose
     if not prose:
         return None
-    for sentence in split_sentences(strip_dateline_prefix(prose[0]))[:2]:
+    lead = _lead_index(prose)
+    for sentence in split_sentences(strip_dateline_prefix(prose[lead]))[:2]:
         for clause in split_clauses(sentence):
             if _background(clause, []):
                 continue
@@ -218,6 +219,12 @@ def _lead_date(state: _Article, layout: Layout) -> DateFinding | None:
                     state.published.value - found.value <= timedelta(days=7):
                 return DateFinding(found.value, found.precision, f"the lead's {found.how}")
     return None
+
+
+def _lead_index(prose: list[str]) -> int:
+    """The lead paragraph: the one that opens with a dateline ("ERBIL, Kurdistan Region – …")
+    when one of the first three does (what stands before it is a caption), else the first."""
+    return next((i for i, p in enumerate(prose[:3]) if strip_dateline_prefix(p) != p), 0)
 
 
 def _actor(clause: str, sentence: str, previous: str, event: str) -> str:
@@ -269,13 +276,15 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
     own: DateFinding | None = None
     flashback = False
     for clause, _, timexes, frames in parsed:
-        if clause.subordinate:
-            continue
-        scoped_out = {x for f in frames if f.relative for x in f.timexes}
-        found = state.when([t for t in timexes if t not in scoped_out and t.kind is not Kind.VAGUE], reference.value)
-        if found:
-            own, flashback = found, bool(FLASHBACK.search(clause.text))
-            break
+        if not clause.subordinate:
+            scoped_out = {x for f in frames if f.relative for x in f.timexes}
+            found = state.when([t for t in timexes if t not in scoped_out and t.kind is not Kind.VAGUE],
+                               reference.value)
+            if found:
+                own, flashback = found, bool(FLASHBACK.search(clause.text))
+                break
+        if frames:
+            break  # a later clause's date does not reach back over a claim already made
     default = own or reference
     previous: list[Mention] = []
     for clause, mentions, timexes, frames in parsed:
@@ -435,14 +444,14 @@ def extract_text(
     result.story = story
     _phase_starts(state, [s for p in layout.prose for s in split_sentences(p)], story.value)
     section: DateFinding | None = None
-    first_prose = True
+    first_prose = 0
     for block in layout.blocks:
         if block.kind == "heading":
             section = _section_date(block.text, finding.value) or section
             continue
         carried = section or story  # each paragraph starts again from the story's day
-        paragraph = strip_dateline_prefix(block.text) if first_prose else block.text
-        first_prose = False
+        paragraph = strip_dateline_prefix(block.text) if first_prose < 3 else block.text
+        first_prose += 1
         for sentence in split_sentences(paragraph):
             state.sentence_no += 1
             if len(sentence) > MAX_SENTENCE:

@@ -29,7 +29,7 @@ from mosulmap.extract.timex import Timex
 CLAUSE_SPLIT = re.compile(
     r"(,?\s+(?:while|whereas|but|although|though|even though|when|after|because|until|"
     r"as(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
-    r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*)",
+    r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*|،\s*(?=و[\u0621-\u064A]{3,}))",
     re.I,
 )
 SUBORDINATE = re.compile(r"although|though|even though|when|after|because|until|as|بعد أن", re.I)

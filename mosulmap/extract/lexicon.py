@@ -77,8 +77,8 @@ TRIGGERS: list[tuple[re.Pattern[str], Status, str]] = [
 
 BLOCKERS: list[tuple[re.Pattern[str], str]] = [
     (_rx(r"\bnot\b", r"\bno\b", r"\bnever\b", r"n't\b", r"n’t\b", r"\bnor\b", r"\bwithout\b", r"\bfailed to\b",
-         r"\bdenied\b", r"\bunable to\b", r"(?<![\u0600-\u06FF])(?:لم|لن)(?![\u0600-\u06FF])",
-         r"(?<![\u0600-\u06FF])لا(?![\u0600-\u06FF])(?!\s+(?:يزال|تزال))"),
+         r"\bdenied\b", r"\bunable to\b", r"(?<![\u0621-\u064A\u0671-\u06D3])(?:لم|لن)(?![\u0621-\u064A\u0671-\u06D3])",
+         r"(?<![\u0621-\u064A\u0671-\u06D3])لا(?![\u0621-\u064A\u0671-\u06D3])(?!\s+(?:يزال|تزال))"),
      "negation"),
     (_rx(r"\bpreparing\b", r"\bprepare[sd]? (?:to|for)\b", r"\bexpected\b", r"\bexpects?\b", r"\bwill\b",
          r"\bwould\b", r"\bcould\b", r"\bmay\b", r"\bmight\b", r"\bshould\b", r"\bplan(?:s|ned|ning)? to\b",
@@ -93,15 +93,16 @@ BLOCKERS: list[tuple[re.Pattern[str], str]] = [
 
 # After a trigger: the event is history, not news ("liberated twice before", "freed once each").
 RECAP_AFTER = re.compile(
-    r"^(?:\s+(?!on\b|in\b|by\b)\w+){0,2}?\s+(?:once|twice|thrice|(?:two|three|four|five|six|several|many|multiple|\d+)"
+    r"^(?:\s+(?!on\b|in\b|by\b|days?\b|weeks?\b|months?\b|hours?\b)\w+){0,2}?\s+(?:once|twice|thrice|(?:two|three|four|five|six|several|many|multiple|\d+)"
     r"\s+times|before(?=\s*[,.;)]|\s*$)|previously|again and again|repeatedly)\b", re.I)
 RECAP_BEFORE = re.compile(r"\b(?:already|previously|once)\s+(?:been\s+)?$", re.I)
 
 # Clauses that date the campaign itself, not an event in a neighbourhood.
 BACKGROUND = re.compile(
-    r"\b(?:launch(?:ed|ing)?|began|begun|beginning|start(?:ed|ing)?|restart(?:ed)?|resum(?:ed|ing)|kicked off|since)\b",
-    re.I)
-CAMPAIGN_NOUNS = re.compile(r"\b(?:offensive|operation|campaign|battle|phase|assault|war|push|drive)\b", re.I)
+    r"\b(?:launch(?:ed|ing)?|began|begun|beginning|start(?:ed|ing)?|restart(?:ed)?|resum(?:ed|ing)|kicked off|since)\b"
+    r"|منذ|بدء|انطلاق|انطلقت|بدأت", re.I)
+CAMPAIGN_NOUNS = re.compile(r"\b(?:offensive|operation|campaign|battle|phase|assault|war|push|drive)\b"
+                            r"|عمليات|العملية|المرحلة|معركة|الحملة", re.I)
 PHASE_SINCE = re.compile(
     r"\b(?:in the|over the|for the)\s+(?P<n>\w+)\s+days?\s+since\b[^.]{0,60}"
     r"\b(?:restart|resum|launch|began|start|renew)", re.I)

@@ -26,8 +26,13 @@ _NAME = rf"(?:{_LATIN_NAME}|{_ARABIC_NAME})"
 _SEP = r"(?:\s*[,،]\s*(?:and\s+|و)?|\s+and\s+|\s+و)"
 LIST = re.compile(rf"{_NAME}(?:{_SEP}{_NAME})+")
 ITEM_SPLIT = re.compile(rf"{_SEP}")
-CANDIDATE = re.compile(_NAME)
+CANDIDATE = re.compile(_LATIN_NAME)
 ARABIC_PLACE_WORDS = ("حي", "منطقة", "حيي", "أحياء", "احياء", "مناطق")
+ARABIC_NOT_NAMES = ("جديد", "جديدة", "آخر", "اخر", "أخرى", "اخرى", "شرقي", "غربي", "شمالي", "جنوبي", "في", "من")
+ARABIC_PLURAL_PLACE_WORDS = ("حيي", "أحياء", "احياء", "مناطق")
+# An Arabic place name follows حي / منطقة (or their plurals, then a list joined by و).
+ARABIC_ANCHOR = re.compile(r"(?<![\u0621-\u064A\u0671-\u06D3])[وب]?(حيي|حي|منطقة|أحياء|احياء|مناطق)(?=\s)")
+ARABIC_TOKEN = re.compile(r"[\u0600-\u06FF\u0660-\u0669]+")
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
 
 BUILDINGS = (r"hospital|mosque|building|compound|complex|(?:military\s+)?base|station|headquarters|HQ|plant|factory|"
@@ -43,7 +48,7 @@ GEOGRAPHY_BEFORE = re.compile(
     r"|\b(?:near|close to|towards?|approaching|approached|reached|reaching|separates?|separating"
     r"|from\s+the\s+edge\s+of)\s+(?:the\s+)?"
     r"|\bmet(?:re|er)s?\s+(?:away\s+)?from\s+(?:the\s+)?|\bkm\s+(?:away\s+)?from\s+(?:the\s+)?"
-    r"|(?<![\u0600-\u06FF])(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرقي|غربي|شمالي|جنوبي))?\s+(?:حي\s+)?"
+    r"|(?<![\u0621-\u064A\u0671-\u06D3])(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرقي|غربي|شمالي|جنوبي))?\s+(?:حي\s+)?"
     r"|(?:قرب|بالقرب من|مقابل|نحو|باتجاه)\s+(?:حي\s+)?)"
     r"(?:(?:al|el)-)?$", re.I)
 PARTIAL_BEFORE = re.compile(
@@ -138,8 +143,53 @@ class Scanner:
             if any(s <= m.start() < e for s, e in taken):
                 continue
             self._singles(text, m.group(0), m.start(), sentence, found, unplaced)
-        found.sort(key=lambda x: x.start)
+        if has_arabic(text):
+            self._arabic(text, sentence, found, unplaced)
+        found = sorted({(m.start, m.end): m for m in found}.values(), key=lambda x: x.start)
         return found, unplaced
+
+    def _arabic(self, text, sentence, found, unplaced) -> None:
+        """Names after حي / منطقة; after a plural (حيي, أحياء) a list joined by و."""
+        covered = [(m.start, m.end) for m in found]
+        for anchor in ARABIC_ANCHOR.finditer(text):
+            if any(s <= anchor.start() < e for s, e in covered):
+                continue
+            tokens = list(ARABIC_TOKEN.finditer(text, anchor.end(), min(len(text), anchor.end() + 120)))[:8]
+            if not tokens or tokens[0].group(0) in ARABIC_PLACE_WORDS + ARABIC_NOT_NAMES:
+                continue  # "منطقة حي القدس": the inner anchor names the place; "حي جديد": a new one
+            plural = anchor.group(1) in ARABIC_PLURAL_PLACE_WORDS
+            k, first = 0, True
+            while k < len(tokens):
+                if not first and tokens[k].group(0) == "و":
+                    k += 1  # "و «المثنى»": the quote left و standing alone
+                    continue
+                item = None
+                for width in (3, 2, 1):
+                    if k + width > len(tokens):
+                        continue
+                    span = (tokens[k].start(), tokens[k + width - 1].end())
+                    phrase = " ".join(t.group(0) for t in tokens[k:k + width])
+                    if not first:
+                        phrase = phrase[1:] if phrase.startswith("و") and len(phrase) > 3 else phrase
+                    tries = [f"{anchor.group(1)} {phrase}", phrase] if first else [phrase]
+                    match = next((m for t in tries if (m := self.resolver.lookup(t)) is not None), None)
+                    if match is not None:
+                        item = (span, phrase, match, width)
+                        break
+                if item is None:
+                    if first:
+                        name = f"{anchor.group(1)} {tokens[k].group(0)}"
+                        self._keep(text, anchor.start(), name, self.resolver.resolve(name), sentence, found, unplaced)
+                    break
+                (start, end), phrase, match, width = item
+                start = anchor.start() + (anchor.group(0).startswith(("و", "ب")) and anchor.group(0) != anchor.group(1)) \
+                    if first else start
+                self._keep(text, start, " ".join(text[start:end].split()), match, sentence, found, unplaced)
+                covered.append((anchor.start(), end))
+                k += width
+                first = False
+                if not (plural and k < len(tokens) and tokens[k].group(0).startswith("و")):
+                    break
 
     def _singles(self, text, phrase, offset, sentence, found, unplaced) -> None:
         """Longest sub-phrases of a capitalised run that the gazetteer knows exactly."""

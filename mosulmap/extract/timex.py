@@ -40,8 +40,8 @@ ARABIC_MONTHS = {
 ARABIC_WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الاربعاء": 2, "الخميس": 3,
                    "الجمعة": 4, "السبت": 5, "الأحد": 6, "الاحد": 6}
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-_AR = r"(?<![\u0600-\u06FF])"  # start of an Arabic word (Arabic letters count as \w, but be explicit)
-_AR_END = r"(?![\u0600-\u06FF])"
+_AR = r"(?<![\u0621-\u064A\u0671-\u06D3])"  # at an Arabic word boundary (Arabic commas are not letters)
+_AR_END = r"(?![\u0621-\u064A\u0671-\u06D3])"
 _N = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
 
 WEEKDAY = re.compile(
