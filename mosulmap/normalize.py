@@ -107,6 +107,13 @@ _ORDINALS = {
 }
 
 
+# Transliterations of الأولى / الثانية not in the table above (al-Uola, al-Oula, al-Thaaniya …).
+_ORDINAL_FORMS = (
+    (re.compile(r"(?:[uo]{1,3}w?l[ae]{1,2}h?|aw+al)"), "1"),
+    (re.compile(r"(?:th|s)a{1,2}n[iy]{1,3}[ae]{0,2}h?"), "2"),
+)
+
+
 def has_arabic(text: str) -> bool:
     """Return True if ``text`` holds any Arabic-script letter."""
     return bool(ARABIC_RE.search(text))
@@ -153,15 +160,15 @@ def normalise(text: str) -> str:
             continue
         if has_arabic(token):
             token = _arabic_token(token)
-        token = _ORDINALS.get(token, token)
+        token = _ORDINALS.get(token) or next((n for rx, n in _ORDINAL_FORMS if rx.fullmatch(token)), token)
         out.append(token)
     return " ".join(out)
 
 
 _DIGRAPHS = (
     ("ch", "j"),
-    ("dh", "z"),
-    ("th", "t"),
+    ("dh", "d"),  # ذ ض ظ ث are written dh, th, z or d: Hadhba, Khazra, Hadba, Khadra
+    ("th", "d"),
     ("ph", "f"),
     ("ou", "u"),
     ("oo", "u"),
@@ -169,7 +176,8 @@ _DIGRAPHS = (
     ("ei", "i"),
     ("ie", "i"),
 )
-_LETTERS = str.maketrans({"q": "k", "g": "k", "c": "k", "o": "u", "e": "i", "x": "ks"})
+_LETTERS = str.maketrans({"q": "k", "g": "k", "c": "k", "o": "u", "e": "i", "x": "ks", "z": "d"})
+_A_ENDING = re.compile(r"(?<=[^aeiou\s])[ea]h\b")  # Wahdeh, Wahdah: Wahda
 _Y_NOT_BEFORE_VOWEL = re.compile(r"y(?![aiu])")
 _IYA_ENDING = re.compile(r"(?:iya|ia|ya)h?\b|iyah\b")
 _FINAL_H_AFTER_VOWEL = re.compile(r"(?<=[aiu])h\b")
@@ -184,6 +192,7 @@ def phonetic(key: str) -> str:
     """
     if not key or has_arabic(key):
         return key
+    key = _A_ENDING.sub("a", key)
     for a, b in _DIGRAPHS:
         key = key.replace(a, b)
     key = key.translate(_LETTERS)
@@ -191,6 +200,8 @@ def phonetic(key: str) -> str:
     key = _DOUBLED.sub(r"\1", key)
     key = _IYA_ENDING.sub("iya", key)
     key = _FINAL_H_AFTER_VOWEL.sub("", key)
+    # One word or two ("Gog Jali", "Gogjali"); an ordinal stays apart ("kadisiya 2").
+    key = re.sub(r" (?![0-9])", "", key)
     return _DOUBLED.sub(r"\1", key)
 
 
@@ -206,6 +217,34 @@ def skeleton(phonetic_key: str) -> str:
     for a, b in _SKELETON_DIGRAPHS:
         phonetic_key = phonetic_key.replace(a, b)
     return _VOWELS_AND_SPACE.sub("", phonetic_key)
+
+
+# Arabic letters as the consonant classes the phonetic key keeps (long vowels, ع and hamza dropped).
+_ARABIC_CONSONANTS = str.maketrans({
+    "ب": "b", "ت": "t", "ث": "d", "ج": "j", "ح": "h", "خ": "X", "د": "d", "ذ": "d", "ر": "r", "ز": "d", "س": "s",
+    "ش": "S", "ص": "s", "ض": "d", "ط": "t", "ظ": "d", "ع": None, "غ": "X", "ف": "f", "ق": "k", "ك": "k", "ل": "l",
+    "م": "m", "ن": "n", "ه": "h", "و": None, "ي": None, "ا": None, "ى": None, "ة": None, "ء": None, " ": None,
+})
+_ARABIC_FINAL_H = re.compile(r"(?<=[اويY])ح$")
+_ARABIC_Y = re.compile(r"ي(?=[اةه])")  # a consonantal y (القادسية), kept as in Latin -iya
+_LATIN_Y = re.compile(r"y(?=[aiu])")
+_LATIN_DROPPED = re.compile(r"[aiuwy\s0-9]")
+
+
+@lru_cache(maxsize=65536)
+def consonants(key: str) -> str:
+    """A script-neutral consonant key: ``سماح`` and ``sama`` (Samah) both give ``sm``.
+
+    Arabic names of places that the gazetteer spells only in Latin (and the reverse) meet here.
+    """
+    if has_arabic(key):
+        words = [w for w in key.split() if not w.isdigit()]
+        # ة was folded to ه by normalise: a final ه is a vowel ending, not a consonant.
+        joined = "".join(_ARABIC_FINAL_H.sub("", _ARABIC_Y.sub("Y", w)).removesuffix("ه") for w in words)
+        return joined.translate(_ARABIC_CONSONANTS)
+    for a, b in (("sh", "S"), ("kh", "X")):
+        key = key.replace(a, b)
+    return _DOUBLED.sub(r"\1", _LATIN_DROPPED.sub("", _LATIN_Y.sub("Y", key)))
 
 
 ORDINAL_TAIL = re.compile(r"\s+[1-9]$")

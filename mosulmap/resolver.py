@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from mosulmap.gazetteer import Gazetteer, Scope, load_gazetteer
-from mosulmap.normalize import ARABIC_RE, family_base, has_arabic, normalise, phonetic, skeleton
+from mosulmap.normalize import ARABIC_RE, consonants, family_base, has_arabic, normalise, phonetic, skeleton
 
 FUZZY_ACCEPT = 85.0  # lowest fuzzy score accepted as a match
 FUZZY_MARGIN = 8.0  # the best place must beat the runner-up place by this much
@@ -29,7 +29,7 @@ CANDIDATE_FLOOR = 60.0  # weaker candidates are not worth showing
 MIN_FUZZY_LENGTH = 4  # shorter keys are matched only exactly
 MIN_SKELETON_LENGTH = 4  # shorter consonant skeletons collide too often (Shama / Shaimaa)
 MAX_NAME_LENGTH = 80  # longer normalised strings are not place names
-_LEVEL_SCORES = {"exact": 100.0, "normalised": 100.0, "phonetic": 95.0, "skeleton": 90.0}
+_LEVEL_SCORES = {"exact": 100.0, "normalised": 100.0, "phonetic": 95.0, "skeleton": 90.0, "consonants": 88.0}
 
 
 class MatchStatus(StrEnum):
@@ -111,7 +111,7 @@ class Resolver:
         Defaults to the bundled gazetteer.
     """
 
-    levels = ("exact", "normalised", "phonetic", "skeleton")
+    levels = ("exact", "normalised", "phonetic", "skeleton", "consonants")
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or load_gazetteer()
@@ -162,6 +162,8 @@ class Resolver:
             "normalised": norm,
             "phonetic": phon,
             "skeleton": skel if long_skeleton else "",
+            # Arabic script against names the gazetteer spells only in Latin (حي السماح: Samah).
+            "consonants": consonants(norm if has_arabic(norm) else phon),
         }
 
     # -- decisions -------------------------------------------------------------------------
@@ -232,8 +234,15 @@ class Resolver:
                 if key and key in self._index[level]:
                     method = Method.EXACT if level == "exact" else Method.NORMALISED
                     ids = frozenset(self._index[level][key])
+                    if level == "consonants" and not self._cross_script(norm, key, ids):
+                        continue
                     return self._decide(query, ids, level, key, _LEVEL_SCORES[level], method)
         return None
+
+    def _cross_script(self, norm: str, key: str, ids: frozenset[str]) -> bool:
+        """Consonants alone decide only for Arabic script, for a key of two or more letters that
+        names a single place (or one numbered family)."""
+        return has_arabic(norm) and len(key) >= 2 and (len(ids) == 1 or self._groups["consonants"].get(key) == ids)
 
     def _fuzzy(self, queries: list[str]) -> list[Match]:
         phon = [self._keys(q)["phonetic"] for q in queries]

@@ -182,8 +182,8 @@ class Scanner:
                         self._keep(text, anchor.start(), name, self.resolver.resolve(name), sentence, found, unplaced)
                     break
                 (start, end), phrase, match, width = item
-                start = anchor.start() + (anchor.group(0).startswith(("و", "ب")) and anchor.group(0) != anchor.group(1)) \
-                    if first else start
+                if first:  # the written name includes its حي, without a prefixed و or ب
+                    start = anchor.start(1)
                 self._keep(text, start, " ".join(text[start:end].split()), match, sentence, found, unplaced)
                 covered.append((anchor.start(), end))
                 k += width
