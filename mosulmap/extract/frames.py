@@ -106,7 +106,9 @@ def _agent_is_is(clause: str, start: int, end: int) -> bool:
 
 def find_triggers(clause: str) -> list[Trigger]:
     """Triggers in a clause, left to right; of overlapping matches the longest wins."""
-    hits = [(m.start(), m.end(), status, event) for rx, status, event in TRIGGERS for m in rx.finditer(clause)]
+    lowered = clause.lower()
+    hits = [(m.start(), m.end(), status, event) for stems, rx, status, event in TRIGGERS
+            if any(stem in lowered for stem in stems) for m in rx.finditer(clause)]
     chosen: list[tuple[int, int, Status, str]] = []
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
         if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):

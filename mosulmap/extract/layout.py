@@ -31,6 +31,7 @@ DATELINE_PREFIX = re.compile(
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,30}\))?\s*(?:[—–:]|-)\s*"
 )
 MAX_HEADING_WORDS = 12
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ def clean_text(text: str) -> tuple[list[str], int]:
         stripped = line.strip().lstrip("\ufeff").strip()
         if not stripped:
             continue
-        letters = sum(c.isalpha() for c in stripped)
-        if any(p.search(stripped) for p in NOISE) or (len(stripped) > 40 and letters < 0.5 * len(stripped)):
+        if any(p.search(stripped) for p in NOISE) or (
+                len(stripped) > 40 and len(_LETTER.findall(stripped)) < 0.5 * len(stripped)):
             dropped += 1
             continue
         paragraphs.append(stripped)

@@ -20,10 +20,12 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 _BE = r"(?:is|are|was|were|been|being|be|still|now|also|continued|continuing|kept)"
-# (pattern, status, event)
-TRIGGERS: list[tuple[re.Pattern[str], Status, str]] = [
+# (stems, pattern, status, event): the pattern runs only on a clause holding one of its stems
+# (lower-cased substrings), which keeps the many clauses without control language cheap.
+TRIGGERS: list[tuple[tuple[str, ...], re.Pattern[str], Status, str]] = [
     # IS still holds the place
-    (_rx(r"\bleft to (?:retake|recapture|liberate|clear|free)\b",
+    (("left to", "remain", "yet to", "still", "-held", "يزال", "تزال"),
+     _rx(r"\bleft to (?:retake|recapture|liberate|clear|free)\b",
          r"\bremain(?:s|ed)? to be (?:retaken|cleared|liberated|freed)\b",
          r"\byet to be (?:retaken|cleared|liberated|freed)\b", r"\bstill (?:held|controlled) by\b",
          r"\bstill (?:under|in) (?:the )?(?:full )?(?:control of )?"
@@ -31,26 +33,34 @@ TRIGGERS: list[tuple[re.Pattern[str], Status, str]] = [
          r"\bstill holds?(?: on)?(?: onto| to)?\b", r"\b(?:IS|ISIS|ISIL|Daesh)-held\b(?=\s+(?:the\s+)?[A-Z])",
          r"لا (?:يزال|تزال)[^.،]{0,30}(?:تحت سيطرة|يسيطر|تسيطر)"),
      Status.IS_CONTROL, "held"),
-    (_rx(r"\bforced (?:to withdraw |to retreat |to pull back )?(?:out of|from)\b", r"\bwithdr[ae]w(?: from)?\b",
+    (("forced", "withdr", "pulled", "retreat", "driven", "انسحب", "انسحاب"),
+     _rx(r"\bforced (?:to withdraw |to retreat |to pull back )?(?:out of|from)\b", r"\bwithdr[ae]w(?: from)?\b",
          r"\bwithdrawn from\b", r"\bwithdrawing from\b", r"\bpulled (?:back|out)(?: of| from)?\b",
          r"\bretreated from\b", r"\bdriven (?:back )?(?:out of|from)\b", r"انسحب", r"انسحاب"),
      Status.IS_CONTROL, "withdrew"),
-    (_rx(r"\badmit(?:s|ted)?\b[^.]{0,80}\blos(?:t|ing|s)\b", r"\blost (?:some )?territor", r"\bhad lost\b"),
+    (("admit", "lost"),
+     _rx(r"\badmit(?:s|ted)?\b[^.]{0,80}\blos(?:t|ing|s)\b", r"\blost (?:some )?territor", r"\bhad lost\b"),
      Status.GOV_CONTROL, "admitted_loss"),
-    (_rx(r"\bdeclared?\b[^.,]{0,40}?\b(?:liberated|freed|free of|fully (?:retaken|liberated)|cleared)\b"),
+    (("declare",),
+     _rx(r"\bdeclared?\b[^.,]{0,40}?\b(?:liberated|freed|free of|fully (?:retaken|liberated)|cleared)\b"),
      Status.GOV_CONTROL, "declared_liberated"),
     # an operation in progress: contested, whatever the verb's outcome would be
-    (_rx(rf"\b{_BE}\s+(?:\w+\s+)?(?:retaking|recapturing|liberating|clearing|securing|capturing|taking control of)\b",
+    (("retaking", "recapturing", "liberating", "clearing", "securing", "capturing", "trying to", "control"),
+     _rx(rf"\b{_BE}\s+(?:\w+\s+)?(?:retaking|recapturing|liberating|clearing|securing|capturing|taking control of)\b",
          r"\btrying to (?:clear|secure|retake|recapture|take|liberate|storm|enter|push)\b",
          r"\bstill clearing\b", r"\bclearing (?:operations? )?in\b",
          r"\bnear(?:ly)? (?:total|full|complete) control (?:of|over)\b"),
      Status.CONTESTED, "fighting"),
-    (_rx(r"\bliberat(?:ed|e|ing|ion of)\b", r"\bfreed\b", r"\bfree(?:d)? of\b", r"تحرير", r"حررت", r"تحرر", r"حرر"),
+    (("liberat", "freed", "free", "تحرير", "حرر", "تحرر"),
+     _rx(r"\bliberat(?:ed|e|ing|ion of)\b", r"\bfreed\b", r"\bfree(?:d)? of\b", r"تحرير", r"حررت", r"تحرر", r"حرر"),
      Status.GOV_CONTROL, "liberated"),
-    (_rx(r"\bre-?cleared\b", r"\bcleared\b", r"\bclear(?:ed|ing)? (?:out )?of (?:IS|ISIS|ISIL|Daesh|militants)\b",
+    (("clear", "تطهير", "طهر"),
+     _rx(r"\bre-?cleared\b", r"\bcleared\b", r"\bclear(?:ed|ing)? (?:out )?of (?:IS|ISIS|ISIL|Daesh|militants)\b",
          r"تطهير", r"طهرت"),
      Status.GOV_CONTROL, "cleared"),
-    (_rx(r"\bcaptur(?:ed|ing|e of)\b", r"\b(?:re)?captur(?:ed|e of)\b", r"\brecapture\b", r"\btook (?:over|control)\b",
+    (("captur", "took", "taken", "take", "seiz", "retook", "regain", "raised", "control", "wrest", "secured", "drove",
+      "driven", "pushed", "سيطر", "استعاد", "رفع", "انتزع"),
+     _rx(r"\bcaptur(?:ed|ing|e of)\b", r"\b(?:re)?captur(?:ed|e of)\b", r"\brecapture\b", r"\btook (?:over|control)\b",
          r"\btaken (?:over|control)\b", r"\btake (?:over|control)\b", r"\bseiz(?:ed|ing|e)\b",
          r"\b(?:retook|retaken|regained|regain)\b", r"\braised the (?:Iraqi )?flag\b",
          r"\b(?:full|complete|total) control (?:of|over)\b", r"\bin (?:full )?control of\b",
@@ -60,19 +70,25 @@ TRIGGERS: list[tuple[re.Pattern[str], Status, str]] = [
          r"\btook\b(?=\s+(?:the\s+)?[A-Z])",
          r"السيطرة على", r"سيطرت", r"سيطرة على", r"استعاد", r"استعادة", r"رفع(?:ت)? العلم", r"انتزع"),
      Status.GOV_CONTROL, "captured"),
-    (_rx(r"\bcounter[- ]?attack(?:ed|s|ing)?\b", r"هجوم مضاد", r"هجوما مضادا"), Status.CONTESTED, "counterattack"),
-    (_rx(r"\bstorm(?:ed|ing)?\b", r"اقتحم", r"اقتحام"), Status.CONTESTED, "stormed"),
-    (_rx(r"\benter(?:ed|ing)?\b", r"\bbr(?:oke|eak|eaking) into\b", r"\bpush(?:ed|ing)? (?:deeper |further )?into\b",
+    (("counter", "هجوم"),
+     _rx(r"\bcounter[- ]?attack(?:ed|s|ing)?\b", r"هجوم مضاد", r"هجوما مضادا"), Status.CONTESTED, "counterattack"),
+    (("storm", "اقتحم", "اقتحام"),
+     _rx(r"\bstorm(?:ed|ing)?\b", r"اقتحم", r"اقتحام"), Status.CONTESTED, "stormed"),
+    (("enter", "into", "advanc", "penetrat", "breach", "assault", "foothold", "progress", "pushed back", "دخل", "دخول",
+      "توغل", "تقدم"),
+     _rx(r"\benter(?:ed|ing)?\b", r"\bbr(?:oke|eak|eaking) into\b", r"\bpush(?:ed|ing)? (?:deeper |further )?into\b",
          r"\badvanc(?:ed|ing|e) (?:in|into)\b", r"\bmov(?:ed|e|ing) (?:forward )?into\b", r"\bpenetrat(?:ed|ing)\b",
          r"\bbreach(?:ed|ing)?\b", r"\bassault (?:on|into)\b", r"\b(?:gained|gain|expanding|expanded|established) "
          r"(?:a |their )?foothold\b", r"\bfoothold in\b", r"\bmade (?:a |some )?(?:significant |major )?progress in\b",
          r"\bmaking progress in\b", r"\bpushed back (?:IS|ISIS|ISIL|Daesh|the militants|militants)\b",
          r"دخلت", r"دخول", r"توغلت", r"تقدمت", r"تقدم"),
      Status.CONTESTED, "entered"),
-    (_rx(r"\bfighting\b", r"\bfought\b", r"\bclash(?:es|ed|ing)\b", r"\bbattl(?:ed|ing|es|e for)\b",
+    (("fight", "fought", "clash", "battl", "skirmish", "resistance", "اشتباك", "معارك"),
+     _rx(r"\bfighting\b", r"\bfought\b", r"\bclash(?:es|ed|ing)\b", r"\bbattl(?:ed|ing|es|e for)\b",
          r"\bskirmishes\b", r"\bgun ?battles?\b", r"\bcontinued resistance\b", r"اشتباكات", r"معارك"),
      Status.CONTESTED, "fighting"),
-    (_rx(r"\battack(?:ed|ing)?\b", r"\battacks? on\b", r"\boffensive on\b", r"هجوم"), Status.CONTESTED, "attacked"),
+    (("attack", "offensive", "هجوم"),
+     _rx(r"\battack(?:ed|ing)?\b", r"\battacks? on\b", r"\boffensive on\b", r"هجوم"), Status.CONTESTED, "attacked"),
 ]
 
 BLOCKERS: list[tuple[re.Pattern[str], str]] = [

@@ -25,6 +25,7 @@ from enum import StrEnum
 from mosulmap import settings
 from mosulmap.claims import DatePrecision
 from mosulmap.dates import DAY_MONTH, DOTTED, ISO, MONTH_DAY, MONTHS, WEEKDAYS, DateFinding, campaign_year
+from mosulmap.normalize import has_arabic
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "a": 1, "an": 1}
@@ -134,38 +135,37 @@ def _number(raw: str) -> int:
 
 
 def find_timexes(text: str, year_hint: int | None = None) -> list[Timex]:
-    """Every time expression in ``text``, in order, overlaps resolved in favour of the longer."""
-    found = _explicit(text, year_hint)
-    for pattern in (WEEKDAY, ARABIC_WEEKDAY):
-        for m in pattern.finditer(text):
-            name = m.group("weekday")
-            weekday = WEEKDAYS[name.lower()] if name.lower() in WEEKDAYS else ARABIC_WEEKDAYS[name]
-            found.append(Timex(m.start(), m.end(), m.group(0), Kind.WEEKDAY, weekday=weekday))
-    for pattern in (DEICTIC, ARABIC_DEICTIC):
-        for m in pattern.finditer(text):
-            groups = m.groupdict()
-            if groups.get("today"):
-                offset = 0
-            elif groups.get("yesterday"):
-                offset = -1
-            elif groups.get("before_yesterday"):
-                offset = -2
+    """Every time expression in ``text``, in order, overlaps resolved in favour of the longer.
+
+    Each pattern runs only when the text holds a word it needs (most clauses hold none)."""
+    lowered = text.lower()
+    arabic = has_arabic(text)
+    digits = any(c.isdigit() for c in text)
+    found = _explicit(text, year_hint) if digits else []
+    if "day" in lowered:
+        found += _weekdays(WEEKDAY, text, WEEKDAYS)
+    if arabic:
+        found += _weekdays(ARABIC_WEEKDAY, text, ARABIC_WEEKDAYS)
+    if any(w in lowered for w in ("today", "tonight", "this ", "yesterday", "last night", " ago")):
+        found += _deictic(DEICTIC, text)
+    if arabic:
+        found += _deictic(ARABIC_DEICTIC, text)
+    if any(w in lowered for w in ("before", "earlier", "later", "after", "previous", "next", "following", "same day",
+                                  "that day", "end of the day", "night before")):
+        for m in ANAPHORIC.finditer(text):
+            if m.group("n"):
+                n = _number(m.group("n"))
+                offset = -n if m.group("dir").lower() in ("before", "earlier") else n
             else:
-                offset = -_number(groups["n"])
-            found.append(Timex(m.start(), m.end(), m.group(0), Kind.DEICTIC, offset=offset))
-    for m in ANAPHORIC.finditer(text):
-        if m.group("n"):
-            n = _number(m.group("n"))
-            offset = -n if m.group("dir").lower() in ("before", "earlier") else n
-        else:
-            offset = -1 if m.group("minus1") else 1 if m.group("plus1") else 0
-        found.append(Timex(m.start(), m.end(), m.group(0), Kind.ANAPHORIC, offset=offset))
-    for m in NTH_DAY.finditer(text):
-        raw = m.group("nth").lower()
-        nth = ORDINAL_WORDS[raw] if raw in ORDINAL_WORDS else int(re.sub(r"\D", "", raw))
-        found.append(Timex(m.start(), m.end(), m.group(0), Kind.NTH_DAY, nth=nth))
-    for m in VAGUE.finditer(text):
-        found.append(Timex(m.start(), m.end(), m.group(0), Kind.VAGUE))
+                offset = -1 if m.group("minus1") else 1 if m.group("plus1") else 0
+            found.append(Timex(m.start(), m.end(), m.group(0), Kind.ANAPHORIC, offset=offset))
+    if " day" in lowered:
+        for m in NTH_DAY.finditer(text):
+            raw = m.group("nth").lower()
+            nth = ORDINAL_WORDS[raw] if raw in ORDINAL_WORDS else int(re.sub(r"\D", "", raw))
+            found.append(Timex(m.start(), m.end(), m.group(0), Kind.NTH_DAY, nth=nth))
+    if any(w in lowered for w in ("week", "month", "recent", "past", "for days")):
+        found += [Timex(m.start(), m.end(), m.group(0), Kind.VAGUE) for m in VAGUE.finditer(text)]
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     kept: list[Timex] = []
     for t in found:
@@ -173,6 +173,31 @@ def find_timexes(text: str, year_hint: int | None = None) -> list[Timex]:
             continue  # "Thursday (December 29)" keeps both; "two days before" is one expression
         kept.append(t)
     return kept
+
+
+def _weekdays(pattern: re.Pattern[str], text: str, names: dict[str, int]) -> list[Timex]:
+    out = []
+    for m in pattern.finditer(text):
+        name = m.group("weekday")
+        weekday = names.get(name.lower(), names.get(name))
+        out.append(Timex(m.start(), m.end(), m.group(0), Kind.WEEKDAY, weekday=weekday))
+    return out
+
+
+def _deictic(pattern: re.Pattern[str], text: str) -> list[Timex]:
+    out = []
+    for m in pattern.finditer(text):
+        groups = m.groupdict()
+        if groups.get("today"):
+            offset = 0
+        elif groups.get("yesterday"):
+            offset = -1
+        elif groups.get("before_yesterday"):
+            offset = -2
+        else:
+            offset = -_number(groups["n"])
+        out.append(Timex(m.start(), m.end(), m.group(0), Kind.DEICTIC, offset=offset))
+    return out
 
 
 def resolve(t: Timex, anchors: Anchors) -> DateFinding | None:
