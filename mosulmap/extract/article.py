@@ -35,6 +35,8 @@ from mosulmap.extract.lexicon import (
     BACKGROUND,
     CAMPAIGN_NOUNS,
     FLASHBACK,
+    LIST_COUNT,
+    LIST_NAMING,
     LIST_REFERENCE,
     PHASE_SINCE,
 )
@@ -166,6 +168,8 @@ class _Article:
         self.sentence_no = 0
         self.previous = ""
         self.keys: set[tuple] = set()  # (date, places, status): one claim each per article
+        # "took six districts" with no names: waits for a sentence that names them
+        self.pending: tuple[Clause, int, int, list[Timex]] | None = None
 
     def anchors(self, reference: date) -> Anchors:
         starts = [d for d in self.phase_starts if d <= reference]
@@ -185,7 +189,8 @@ class _Article:
 def _background(clause: Clause, mentions: list[Mention]) -> bool:
     text = clause.text
     return bool(re.search(r"\bsince\b|منذ", text, re.I)) or (
-        BACKGROUND.search(text) is not None and CAMPAIGN_NOUNS.search(text) is not None and not mentions)
+        BACKGROUND.search(text) is not None and CAMPAIGN_NOUNS.search(text) is not None and not mentions
+        and not LIST_REFERENCE.search(text))
 
 
 def _phase_starts(state: _Article, sentences: list[str], story: date) -> None:
@@ -292,11 +297,15 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
             result.skipped.append((clause.text, clause.blocker))
             continue
         if not clause.triggers:
+            _named_later(state, clause, sentence, default)
             continue
         if mentions:
             previous = mentions
         else:
             frames = _referred(state, clause, previous, timexes, default)
+            count = LIST_COUNT.search(clause.text)
+            if not frames and count:
+                state.pending = (clause, _count(count["n"]), state.sentence_no, timexes)
         dates = {}
         for frame in frames:
             day = _claim(state, frame, clause, sentence, default, own is None)
@@ -316,8 +325,7 @@ def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes:
         return [Frame(trig, m, tuple(timexes), False) for m in previous]
     ref = LIST_REFERENCE.search(text)
     if ref:
-        raw = ref["n"].lower()
-        n = NUMBER_WORDS.get(raw) or int(raw)
+        n = _count(ref["n"])
         own = state.when([t for t in timexes if t.kind is not Kind.VAGUE], default.value)
         for number, members, day in reversed(state.groups):
             if state.sentence_no - number > 2:
@@ -327,6 +335,25 @@ def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes:
             if len(members) == n and own is not None and own.value != day:
                 return [Frame(trig, m, tuple(timexes), False) for m in members]
     return []
+
+
+def _count(raw: str) -> int:
+    return NUMBER_WORDS.get(raw.lower()) or int(raw)
+
+
+def _named_later(state: _Article, clause: Clause, sentence: str, default: DateFinding) -> None:
+    """ "took six districts … It named the districts as A, B, C, D, E and F": the names of a
+    counted list that a trigger reported a sentence or two before."""
+    if state.pending is None or state.sentence_no - state.pending[2] > 2 or not LIST_NAMING.search(clause.text):
+        return
+    source, n, _, timexes = state.pending
+    mentions, unplaced = state.scanner.mentions(clause.text, sentence)
+    if len(mentions) != n:
+        return
+    state.pending = None
+    state.result.unplaced += [u for u in dict.fromkeys(unplaced) if u not in state.result.unplaced]
+    for m in mentions:
+        _claim(state, Frame(source.triggers[0], m, tuple(timexes), False), source, sentence, default, True)
 
 
 def _claim(state: _Article, frame: Frame, clause: Clause, sentence: str, default: DateFinding,

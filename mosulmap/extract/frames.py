@@ -28,7 +28,8 @@ from mosulmap.extract.timex import Timex
 
 CLAUSE_SPLIT = re.compile(
     r"(,?\s+(?:while|whereas|but|although|though|even though|when|after|because|until|"
-    r"as(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
+    r"as(?=\s+(?-i:[a-z]))"
+    r"(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
     r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*|،\s*(?=و[\u0621-\u064A]{3,}))",
     re.I,
 )
@@ -142,6 +143,26 @@ def _segments(clause: str, mentions: list[Mention]) -> list[tuple[int, int, Ment
     return out
 
 
+_LIST_FILLER = re.compile(r"^(?:[\s,]|and\b|also\b|neighbou?rhoods?\b|districts?\b|areas?\b|quarters?\b)*$", re.I)
+
+
+def _subject_of_participle(text: str, m: Mention, trig: Trigger, places: list[Mention]) -> bool:
+    """Whether ``m`` is the subject of a bare participle right after it (a list of places may
+    stand between): "Karama and Sumer liberated once each"."""
+    if not re.match(r"[a-z-]+ed\b", trig.text, re.I):
+        return False
+    first = min((p for p in places if p.end <= m.start and _LIST_FILLER.match(text[p.end:m.start])),
+                key=lambda p: p.start, default=m)
+    if not re.search(r"\bwith\s+(?:the\s+)?$", text[:first.start], re.I):
+        return False  # only the absolute construction: "with X and Y liberated once each"
+    gap, position = "", m.end
+    for other in (p for p in places if m.end <= p.start < trig.start):
+        gap += text[position:other.start]
+        position = other.end
+    gap += text[position:trig.start]
+    return bool(_LIST_FILLER.match(gap))
+
+
 def clause_frames(clause: Clause, mentions: list[Mention], timexes: list[Timex]) -> list[Frame]:
     """The frames of one clause (positions relative to the clause text)."""
     triggers = clause.triggers
@@ -162,6 +183,10 @@ def clause_frames(clause: Clause, mentions: list[Mention], timexes: list[Timex])
     waiting: list[tuple[Trigger, Mention]] = []
     for m in places:
         before = [t for t in main_triggers if t.end <= m.start]
+        after = [t for t in main_triggers if t.start >= m.end]
+        if after and _subject_of_participle(clause.text, m, after[0], places):
+            governed[id(after[0])].append(m)  # "with Aden and Tahrir liberated once each"
+            continue
         if before:
             governed[id(before[-1])].append(m)
             continue

@@ -52,7 +52,8 @@ TRIGGERS: list[tuple[tuple[str, ...], re.Pattern[str], Status, str]] = [
          r"\bnear(?:ly)? (?:total|full|complete) control (?:of|over)\b"),
      Status.CONTESTED, "fighting"),
     (("liberat", "freed", "free", "تحرير", "حرر", "تحرر"),
-     _rx(r"\bliberat(?:ed|e|ing|ion of)\b", r"\bfreed\b", r"\bfree(?:d)? of\b", r"تحرير", r"حررت", r"تحرر", r"حرر"),
+     _rx(r"\bliberat(?:ed|e|ing|ion of)\b", r"\bfreed\b", r"\bfree(?:d)? of\b", r"\bto free\b", r"\bfree the\b",
+         r"تحرير", r"حررت", r"تحرر", r"حرر"),
      Status.GOV_CONTROL, "liberated"),
     (("clear", "تطهير", "طهر"),
      _rx(r"\bre-?cleared\b", r"\bcleared\b", r"\bclear(?:ed|ing)? (?:out )?of (?:IS|ISIS|ISIL|Daesh|militants)\b",
@@ -67,7 +68,8 @@ TRIGGERS: list[tuple[tuple[str, ...], re.Pattern[str], Status, str]] = [
          r"\bwrest(?:ed)? control\b",
          r"\bcontrol of\b", r"\bsecured\b", r"\bdrove\b[^.,]{0,30}\bout of\b", r"\bdriven\b[^.,]{0,30}\bout of\b",
          r"\bpushed (?:IS|ISIS|ISIL|Daesh|the militants|militants)\b[^.,]{0,15}\bout of\b",
-         r"\btook\b(?=\s+(?:the\s+)?[A-Z])",
+         r"\btook\b(?=\s+(?:the\s+)?(?:[A-Z]|(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+         r"(?:new\s+|more\s+)?(?:districts|neighbou?rhoods|areas|quarters)))",
          r"السيطرة على", r"سيطرت", r"سيطرة على", r"استعاد", r"استعادة", r"رفع(?:ت)? العلم", r"انتزع"),
      Status.GOV_CONTROL, "captured"),
     (("counter", "هجوم"),
@@ -132,6 +134,9 @@ PLACE_NOUNS = re.compile(
 # "the four districts": a list named before.
 LIST_REFERENCE = re.compile(
     r"\b(?:the|these|those|both|all)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:new\s+)?"
+    r"(?:districts|neighbou?rhoods|areas|quarters)\b", re.I)
+LIST_COUNT = re.compile(
+    r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:new\s+|more\s+|other\s+)?"
     r"(?:districts|neighbou?rhoods|areas|quarters)\b", re.I)
 LIST_NAMING = re.compile(r"\b(?:named|identified|listed|namely|were|are|include|included|including)\b", re.I)
 ANAPHOR_THERE = re.compile(
