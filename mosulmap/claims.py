@@ -59,12 +59,13 @@ EVENT_STATUSES: dict[str, frozenset[Status]] = {
     "attacked": frozenset({Status.CONTESTED}),
     "counterattack": frozenset({Status.CONTESTED, Status.IS_CONTROL}),
     "withdrew": frozenset({Status.IS_CONTROL}),
+    "held": frozenset({Status.IS_CONTROL}),  # IS still holds the place (no withdrawal reported)
 }
 CONFIDENCE = ("high", "medium", "low")
 REQUIRED = ("claim_id", "date", "date_precision", "place_as_written", "status", "event", "source")
 COLUMNS = (
     "claim_id", "date", "date_precision", "place_as_written", "place_canonical", "place_id", "status",
-    "event", "actor", "source", "published", "quote", "note", "confidence",
+    "event", "actor", "source", "published", "quote", "note", "confidence", "url", "except_place_ids",
 )
 EARLIEST = date(2014, 6, 1)  # IS took Mosul in June 2014
 LATEST = date(2017, 12, 31)  # the battle ended in July 2017
@@ -94,6 +95,8 @@ class Claim:
     note: str = ""
     confidence: str = ""
     origin: str = ""  # file:line the claim came from
+    url: str = ""
+    except_place_ids: tuple[str, ...] = ()  # a whole-east-bank claim that says "except these places"
 
     @property
     def place_id(self) -> str | None:
@@ -115,6 +118,8 @@ class Claim:
             "quote": self.quote,
             "note": self.note,
             "confidence": self.confidence,
+            "url": self.url,
+            "except_place_ids": ";".join(self.except_place_ids),
         }
 
 
@@ -207,6 +212,8 @@ def claim_from_row(row: dict[str, object], path: Path, line: int) -> Claim:
         note=row.get("note", ""),
         confidence=confidence,
         origin=f"{path}:{line}",
+        url=row.get("url", ""),
+        except_place_ids=tuple(p.strip() for p in row.get("except_place_ids", "").split(";") if p.strip()),
     )
 
 
@@ -393,6 +400,13 @@ def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
     pending = [c for c in claims.claims if not c.place_canonical and not c.place_ids]
     matches = dict(zip((c.claim_id for c in pending), resolver.resolve_many(c.place_as_written for c in pending)))
     for claim in claims.claims:
+        if claim.except_place_ids:
+            excepted = tuple(gazetteer.canonical_id(p) for p in claim.except_place_ids)
+            if None in excepted:
+                bad = ";".join(p for p, c in zip(claim.except_place_ids, excepted) if c is None)
+                out.problems.append(InputError("not a gazetteer place", *_origin(claim), "except_place_ids", bad))
+                continue
+            claim = replace(claim, except_place_ids=excepted)
         if claim.place_canonical or claim.place_ids:
             place = gazetteer.by_name(claim.place_canonical) if claim.place_canonical else None
             ids = (place.place_id,) if place else tuple(p for p in claim.place_ids if p in gazetteer)
@@ -410,6 +424,11 @@ def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
             why = match.status.value + (f": {match.reason}" if match.reason else "")
             out.claims.append(replace(claim, place_ids=(), resolution=match.status.value))
             out.warnings.append(f"{claim.origin} {claim.claim_id}: {claim.place_as_written!r} {why}")
+    for claim in [c for c in out.claims if c.except_place_ids]:
+        if not any(gazetteer[p].is_whole_area for p in claim.place_ids):
+            out.claims.remove(claim)
+            out.problems.append(InputError("except_place_ids applies only to a claim on the whole east bank",
+                                           *_origin(claim), "except_place_ids", ";".join(claim.except_place_ids)))
     return out
 
 

@@ -104,7 +104,9 @@ def polygons(
     if report is not None:
         click.echo(report.summary())
     derived = int((gdf["geometry_source"] == "derived").sum())
-    click.echo(f"wrote {path}: {len(gdf)} polygons ({derived} derived, {len(gdf) - derived} user)")
+    user = int(gdf["geometry_source"].str.startswith("user").sum())
+    click.echo(f"wrote {path}: {len(gdf)} polygons ({derived} derived, {len(gdf) - derived - user} sourced, "
+               f"{user} user)")
 
 
 @main.command()

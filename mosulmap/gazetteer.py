@@ -64,6 +64,8 @@ class Place:
     sources: str
     notes: str
     aliases: tuple[str, ...] = ()  # former ids of places merged into this one
+    coord_method: str = ""  # sourced, sourced_coordinate, relation_estimate, sector_estimate
+    uncertainty_m: float | None = None  # stated uncertainty of an estimated point
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -108,8 +110,13 @@ class Gazetteer:
         return self._aliases.get(place_id)
 
     def by_name(self, name: str) -> Place | None:
-        """The place whose canonical name is exactly ``name``."""
-        return self._by_name.get(name)
+        """The place whose canonical name is exactly ``name`` (or, for a place merged into
+        another, whose former name was: it lives on as a variant of exactly one place)."""
+        place = self._by_name.get(name)
+        if place is None:
+            holders = [p for p in self if name in p.variants]
+            place = holders[0] if len(holders) == 1 else None
+        return place
 
     def east_bank(self) -> list[Place]:
         return [p for p in self if p.scope is Scope.EAST_BANK]
@@ -232,6 +239,8 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
                     sources=(row.get("sources") or "").strip(),
                     notes=(row.get("notes") or "").strip(),
                     aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
+                    coord_method=(row.get("coord_method") or "").strip(),
+                    uncertainty_m=_parse_coord(row.get("uncertainty_m") or "", 0, 100_000, path, line, "uncertainty_m"),
                 )
             )
     return Gazetteer(places, source=path)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from mosulmap import settings
-from mosulmap.claims import ClaimSet, claims_csv, csv_safe, load_claims
+from mosulmap.claims import Claim, ClaimSet, claims_csv, csv_safe, load_claims
 from mosulmap.errors import MosulmapError
 from mosulmap.extract import ArticleResult, extract_files
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
@@ -46,6 +47,8 @@ class Inputs:
     claims: ClaimSet
     articles: list[ArticleResult] = field(default_factory=list)
     polygon_report: PolygonImport | None = None
+    claim_files: list[str] = field(default_factory=list)
+    replaced_bundled: bool = False  # the caller's claims replaced the bundled dataset
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -71,13 +74,17 @@ def load_inputs(
     strict: bool = False,
     name_column: str | None = None,
     layer: str | None = None,
+    add_claims: Iterable[str | Path] = (),
 ) -> Inputs:
     """Load, validate and resolve the inputs of a build.
 
     Parameters
     ----------
     claims_files : paths, optional
-        Claims files (default: the bundled curated dataset).
+        Claims files that replace the bundled dataset (default: the bundled curated dataset, both
+        of its files).
+    add_claims : paths, optional
+        Claims files added to ``claims_files`` (or to the bundled dataset).
     corpus : path or None
         Folder of ``*.txt`` articles to extract claims from (default: the bundled corpus);
         None for none.
@@ -96,16 +103,48 @@ def load_inputs(
         polygons, report = build_polygons(polygons_file, name_column, layer, resolver=resolver)
     else:
         polygons = load_polygons()
-    claims = load_claims(list(claims_files or [settings.DEFAULT_CLAIMS]), resolver, strict=strict)
+    files = [*(claims_files or settings.BUNDLED_CLAIMS), *add_claims]
+    claims = load_claims(files, resolver, strict=strict)
     articles: list[ArticleResult] = []
     if corpus is not None:
         folder = Path(corpus)
         if not folder.is_dir():
             raise MosulmapError(f"{folder}: corpus folder not found")
         articles = extract_files(sorted(folder.glob("*.txt")), resolver)
-        taken = {c.claim_id for c in claims.claims}
-        claims.claims += [c for a in articles for c in a.claims if c.claim_id not in taken]
-    return Inputs(resolver, polygons, claims, articles, report)
+        claims.claims = merge_reports(claims.claims, [c for a in articles for c in a.claims])
+    inputs = Inputs(resolver, polygons, claims, articles, report)
+    inputs.claim_files = [str(f) for f in files]
+    inputs.replaced_bundled = bool(claims_files)
+    return inputs
+
+
+def _url_key(text: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.|en\.|mobile\.)?", "", text.strip().lower()).rstrip("/")
+
+
+def merge_reports(curated: list[Claim], extracted: list[Claim]) -> list[Claim]:
+    """Curated claims plus extracted ones, each report counted once: an extracted claim whose
+    article the curated data already cites for the same (date, place, status) is merged into
+    that curated claim, which keeps both provenances in its note."""
+    out = list(curated)
+    taken = {c.claim_id for c in curated}
+    index: dict[tuple, list[int]] = {}
+    for i, c in enumerate(curated):
+        index.setdefault((c.date, frozenset(c.place_ids), c.status), []).append(i)
+    for claim in extracted:
+        if claim.claim_id in taken:
+            continue
+        article = _url_key(claim.origin)
+        same = [i for i in index.get((claim.date, frozenset(claim.place_ids), claim.status), [])
+                if article and (article in _url_key(out[i].source) or article == _url_key(out[i].url))]
+        if same:
+            i = same[0]
+            note = f"{out[i].note}; also extracted from the article ({claim.claim_id}: {claim.quote[:120]})"
+            out[i] = replace(out[i], note=note.lstrip("; "))
+            continue
+        out.append(claim)
+        taken.add(claim.claim_id)
+    return out
 
 
 def _geojson_of(path: Path) -> dict:

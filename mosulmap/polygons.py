@@ -28,6 +28,10 @@ from mosulmap.io import write_geojson
 from mosulmap.resolver import MatchStatus, Resolver
 
 DEFAULT_MAX_RADIUS_M = 1500.0
+MARKER_RADIUS_M = 350.0  # a place known only by its sector is drawn as a small circle, not a territory
+# geometry_confidence by how the point was placed: what the map may claim about the shape.
+CONFIDENCE_BY_METHOD = {"sourced": "approximate", "sourced_coordinate": "approximate", "": "approximate",
+                        "relation_estimate": "estimated", "sector_estimate": "marker"}
 NEAR_DEGREES = 0.02  # about 2 km: a user polygon farther than this from the east bank is not of it
 MIN_OVERLAP_M2 = 1.0  # digitising slivers below a square metre are not worth a note
 POLYGON_COLUMNS = [
@@ -37,6 +41,8 @@ POLYGON_COLUMNS = [
     "geometry_confidence",
     "geometry_method",
     "coord_confidence",
+    "coord_method",
+    "uncertainty_m",
     "area_km2",
 ]
 NAME_COLUMN_GUESSES = (
@@ -49,8 +55,17 @@ def derive_polygons(
     gazetteer: Gazetteer | None = None,
     extent: BaseGeometry | None = None,
     max_radius_m: float = DEFAULT_MAX_RADIUS_M,
+    sourced: str | Path | None = settings.SOURCED_POLYGONS_GEOJSON,
 ) -> gpd.GeoDataFrame:
-    """Voronoi polygons of the east-bank points, clipped to the extent and a radius.
+    """Polygons for the east-bank points, each as sure of itself as its point is.
+
+    * points from a source (``coord_method`` sourced) and points placed from stated relations
+      (``relation_estimate``) get the Voronoi cell of the point among those points, clipped to the
+      extent and a radius: ``geometry_confidence`` "approximate" and "estimated";
+    * points known only by their sector (``sector_estimate``) carve nothing out of their
+      neighbours: they are drawn as a circle of ``MARKER_RADIUS_M`` ("marker"), on top of the cells;
+    * real outlines in ``sourced`` (Who's On First's Rashidiya) replace the cell ("sourced") and
+      the cells around them give way.
 
     Parameters
     ----------
@@ -61,6 +76,8 @@ def derive_polygons(
     max_radius_m : float
         No cell reaches farther than this from its point, so edge cells do not swallow
         open country.
+    sourced : path, optional
+        GeoJSON of real outlines with a ``place_id`` property (None for none).
 
     Returns
     -------
@@ -75,36 +92,76 @@ def derive_polygons(
     if not inside.all():
         outside = ", ".join(points.loc[~inside, "place_id"])
         raise InputError(f"points outside the east-bank extent: {outside}", gazetteer.source)
-    # Coincident points would share one cell: nudge later duplicates by a metre, deterministically.
-    coords = [(round(g.x, 3), round(g.y, 3)) for g in points.geometry]
-    seen: dict[tuple[float, float], int] = {}
-    for i, xy in enumerate(coords):
-        n = seen.get(xy, 0)
-        seen[xy] = n + 1
-        coords[i] = (xy[0] + n, xy[1])
-    multipoint = shapely.MultiPoint(coords)
-    cells = shapely.voronoi_polygons(multipoint, extend_to=area.envelope.buffer(5000), ordered=True)
-    geoms = []
-    for (x, y), cell in zip(coords, shapely.get_parts(cells)):
-        clipped = cell.intersection(area).intersection(shapely.Point(x, y).buffer(max_radius_m, 16))
-        geoms.append(_polygonal(clipped))
-    method = (
-        f"Voronoi cell of the place point, clipped to the east-bank extent and to "
-        f"{max_radius_m / 1000:g} km of the point"
-    )
+    methods = [gazetteer[pid].coord_method for pid in points["place_id"]]
+    confidence = [CONFIDENCE_BY_METHOD.get(m, "approximate") for m in methods]
+    cells = [c != "marker" for c in confidence]
+    geoms: list[BaseGeometry | None] = [None] * len(points)
+    cell_geoms = _voronoi([g for g, c in zip(points.geometry, cells) if c], area, max_radius_m)
+    for i in (i for i, c in enumerate(cells) if c):
+        geoms[i] = cell_geoms.pop(0)
+    for i in (i for i, c in enumerate(cells) if not c):
+        g = points.geometry.iloc[i]
+        geoms[i] = _polygonal(g.buffer(MARKER_RADIUS_M, 16).intersection(area))
+    method = {
+        "approximate": f"Voronoi cell of a sourced point among the sourced and relation-estimated points, clipped to "
+                       f"the east-bank extent and to {max_radius_m / 1000:g} km of the point",
+        "estimated": "Voronoi cell of a point placed from stated relations (see coord_note), clipped as the others",
+        "marker": f"circle of {MARKER_RADIUS_M:g} m around a point known only by its sector: where the place may be, "
+                  f"not its extent",
+    }
     frame = pd.DataFrame(
         {
             "place_id": points["place_id"].to_numpy(),
             "name": points["name"].to_numpy(),
             "geometry_source": "derived",
-            "geometry_confidence": "approximate",
-            "geometry_method": method,
+            "geometry_confidence": confidence,
+            "geometry_method": [method[c] for c in confidence],
             "coord_confidence": points["coord_confidence"].to_numpy(),
+            "coord_method": [m or "sourced" for m in methods],
+            "uncertainty_m": [gazetteer[pid].uncertainty_m for pid in points["place_id"]],
         }
     )
     gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=settings.METRIC_CRS)
     gdf["area_km2"] = (gdf.area / 1e6).round(3)
-    return gdf.to_crs(settings.WGS84)[POLYGON_COLUMNS + ["geometry"]].sort_values("place_id", ignore_index=True)
+    gdf = gdf.to_crs(settings.WGS84)[POLYGON_COLUMNS + ["geometry"]].sort_values("place_id", ignore_index=True)
+    if sourced is not None and Path(sourced).exists():
+        gdf = merge_polygons(gdf, _sourced_polygons(Path(sourced), gazetteer, extent))
+    return gdf
+
+
+def _voronoi(points: list, area: BaseGeometry, max_radius_m: float) -> list[BaseGeometry | None]:
+    # Coincident points would share one cell: nudge later duplicates by a metre, deterministically.
+    coords = [(round(g.x, 3), round(g.y, 3)) for g in points]
+    seen: dict[tuple[float, float], int] = {}
+    for i, xy in enumerate(coords):
+        n = seen.get(xy, 0)
+        seen[xy] = n + 1
+        coords[i] = (xy[0] + n, xy[1])
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(coords), extend_to=area.envelope.buffer(5000), ordered=True)
+    return [_polygonal(cell.intersection(area).intersection(shapely.Point(x, y).buffer(max_radius_m, 16)))
+            for (x, y), cell in zip(coords, shapely.get_parts(cells))]
+
+
+def _clip_metric(geom: BaseGeometry, extent: BaseGeometry) -> BaseGeometry | None:
+    """``geom`` clipped to ``extent``, computed in metres like the derived cells."""
+    both = gpd.GeoSeries([geom, extent], crs=settings.WGS84).to_crs(settings.METRIC_CRS)
+    clipped = _polygonal(both.iloc[0].intersection(both.iloc[1]))
+    return gpd.GeoSeries([clipped], crs=settings.METRIC_CRS).to_crs(settings.WGS84).iloc[0]
+
+
+def _sourced_polygons(path: Path, gazetteer: Gazetteer, extent: BaseGeometry) -> gpd.GeoDataFrame:
+    raw = gpd.read_file(path).to_crs(settings.WGS84)
+    rows = []
+    for _, r in raw.iterrows():
+        place = gazetteer[r["place_id"]]
+        rows.append({"place_id": place.place_id, "name": place.name, "geometry_source": r["geometry_source"],
+                     "geometry_confidence": "sourced",
+                     "geometry_method": f"outline from {r['geometry_source']}, clipped to the east-bank extent",
+                     "coord_confidence": place.coord_confidence, "coord_method": place.coord_method or "sourced",
+                     "uncertainty_m": place.uncertainty_m, "geometry": _clip_metric(r.geometry, extent)})
+    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WGS84)
+    gdf["area_km2"] = (gdf.to_crs(settings.METRIC_CRS).area / 1e6).round(3)
+    return gdf[POLYGON_COLUMNS + ["geometry"]]
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
@@ -259,6 +316,8 @@ def import_user_polygons(
                 "geometry_confidence": "user-supplied",
                 "geometry_method": f"polygon from {path.name}, matched by its {column!r} column",
                 "coord_confidence": gazetteer[pid].coord_confidence,
+                "coord_method": gazetteer[pid].coord_method or "sourced",
+                "uncertainty_m": gazetteer[pid].uncertainty_m,
                 "geometry": geom,
             }
         )

@@ -14,10 +14,13 @@ ROOT = Path(os.environ.get("MOSULMAP_HOME", Path(__file__).resolve().parents[1])
 GAZETTEER_DIR = ROOT / "gazetteer"
 PLACES_CSV = GAZETTEER_DIR / "places.csv"
 POLYGONS_GEOJSON = GAZETTEER_DIR / "polygons.geojson"
+SOURCED_POLYGONS_GEOJSON = GAZETTEER_DIR / "sourced_polygons.geojson"  # real outlines (Who's On First)
 EXTENT_GEOJSON = GAZETTEER_DIR / "east_bank_extent.geojson"
 TIGRIS_GEOJSON = GAZETTEER_DIR / "tigris.geojson"
 DATA_DIR = ROOT / "data"
 DEFAULT_CLAIMS = DATA_DIR / "claims" / "east_mosul_claims.csv"
+CLAIMS_ADDITIONS = DATA_DIR / "claims" / "east_mosul_claims_additions.csv"
+BUNDLED_CLAIMS = (DEFAULT_CLAIMS, CLAIMS_ADDITIONS)  # the bundled dataset: both files, each its own provenance
 DEFAULT_CORPUS = DATA_DIR / "corpus"
 OUTPUT_DIR = ROOT / "output"
 

@@ -218,8 +218,9 @@ def build_timeline(
     history: dict[str, list[Claim]] = {}
     for pid in neighbourhoods:
         own = sorted(direct.get(pid, []), key=lambda c: (c.date, c.claim_id))
-        history[pid] = sorted(own + blanket, key=lambda c: (c.date, c.claim_id))
-        states[pid] = _place_states(pid, own, blanket, days, initial, initial_since)
+        covering = [c for c in blanket if pid not in c.except_place_ids]  # "all of east Mosul except …"
+        history[pid] = sorted(own + covering, key=lambda c: (c.date, c.claim_id))
+        states[pid] = _place_states(pid, own, covering, days, initial, initial_since)
     return Timeline(start, end, neighbourhoods, by_id, history, states, initial)
 
 

@@ -16,8 +16,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RESEARCH = ROOT.parent / "shared" / "gazetteer-research"
-CLAIMS = ROOT / "data" / "claims" / "east_mosul_claims.csv"
-OUT = ROOT / "gazetteer" / "places.csv"
+CLAIMS = [ROOT / "data" / "claims" / "east_mosul_claims.csv", ROOT / "data" / "claims" / "east_mosul_claims_additions.csv"]
+GAZETTEER = ROOT / "gazetteer"
+OUT = GAZETTEER / "places.csv"
+# Hand-kept amendments to the research, each row with its source (see gazetteer/SOURCES.md).
+MERGES = GAZETTEER / "merges.csv"
+EXTRA_PLACES = GAZETTEER / "extra_places.csv"
+EXTRA_NAMES = GAZETTEER / "extra_names.csv"
+WOF_POINTS = {"faisaliya"}  # WOF points that replace an estimate (matches_to_gazetteer.csv)
 
 COLUMNS = [
     "place_id",
@@ -30,6 +36,9 @@ COLUMNS = [
     "lon",
     "coord_source",
     "coord_confidence",
+    "coord_method",
+    "uncertainty_m",
+    "coord_note",
     "alt_lat",
     "alt_lon",
     "alt_coord_source",
@@ -39,6 +48,7 @@ COLUMNS = [
     "notes",
     "sources",
     "research_id",
+    "aliases",
 ]
 
 PAREN = re.compile(r"\(([^)]*)\)")
@@ -109,10 +119,11 @@ def dedupe(items: list[str]) -> list[str]:
 def claim_variants() -> dict[str, dict[str, list[str]]]:
     """canonical name -> {spelling: [claim ids]} from the curated claims."""
     out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    with CLAIMS.open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if row["place_canonical"]:
-                out[row["place_canonical"]][row["place_as_written"]].append(row["claim_id"])
+    for path in CLAIMS:
+        with path.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["place_canonical"]:
+                    out[row["place_canonical"]][row["place_as_written"]].append(row["claim_id"])
     return out
 
 
@@ -149,6 +160,7 @@ def east_rows(research: Path) -> list[dict[str, str]]:
                     "lon": r["lon"],
                     "coord_source": r["coord_source"],
                     "coord_confidence": r["coord_confidence"].split(" ")[0],
+                    "coord_method": _method(r["lat"], r["coord_confidence"]),
                     "alt_lat": r["alt_lat"],
                     "alt_lon": r["alt_lon"],
                     "alt_coord_source": r["alt_coord_source"],
@@ -207,12 +219,87 @@ WHOLE_EAST_BANK = {
 }
 
 
+def _method(lat: str, confidence: str) -> str:
+    """How a research point was placed: the research's "estimated" points come from stated
+    relations; the others are source coordinates."""
+    if not lat:
+        return ""
+    return "relation_estimate" if confidence.startswith("estimated") else "sourced"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def apply_positions(rows: dict[str, dict[str, str]], research: Path) -> None:
+    """Points for places that had none: estimates with method and uncertainty, and WOF points."""
+    for r in _read(research / "estimated_positions.csv"):
+        row = rows.get(r["place_id"])
+        if row is None or row["lat"]:
+            continue
+        row.update(lat=r["lat"], lon=r["lon"], coord_source=r["sources"], coord_method=r["method"],
+                   uncertainty_m=r["uncertainty_m"], coord_note=r["note"],
+                   coord_confidence="medium" if r["method"] == "sourced_coordinate" else "estimated")
+    for r in _read(research / "wof" / "matches_to_gazetteer.csv"):
+        row = rows.get(r["place_id"])
+        if row is None or r["place_id"] not in WOF_POINTS:
+            continue
+        if row["lat"]:  # the estimate becomes the alternative position
+            row.update(alt_lat=row["lat"], alt_lon=row["lon"], alt_coord_source=f"{row['coord_method']}: "
+                       f"{row['coord_source']}")
+        row.update(lat=r["source_lat"], lon=r["source_lon"], coord_confidence="low", coord_method="sourced",
+                   uncertainty_m="", coord_source=f"Who's On First {r['wof_id']} ({r['source_name']}; {r['note']})",
+                   coord_note=f"WOF confidence {r['confidence']}")
+
+
+def apply_merges(rows: dict[str, dict[str, str]]) -> None:
+    """One row for places the research found to be one; the old id stays as an alias."""
+    for m in _read(MERGES):
+        keep, gone = rows[m["keep"]], rows.pop(m["merged"])
+        names = [gone["name"], *canonical_names(gone["name"]), gone["arabic"], *gone["variants"].split(" | ")]
+        known = {keep["name"], keep["arabic"], *keep["variants"].split(" | ")}
+        keep["variants"] = " | ".join(dedupe([v for v in keep["variants"].split(" | ") if v]
+                                            + [n for n in names if n and n not in known]))
+        keep["variant_sources"] = "; ".join(x for x in (keep["variant_sources"], gone["variant_sources"]) if x)
+        keep["sources"] = "; ".join(dedupe([x for x in (keep["sources"], gone["sources"], m["source"]) if x]))
+        keep["notes"] = f"{keep['notes']} Merged with {gone['name']} ({m['merged']}): {m['reason']}.".strip()
+        keep["aliases"] = " | ".join(x for x in (keep["aliases"], m["merged"]) if x)
+
+
+def apply_names(rows: dict[str, dict[str, str]]) -> None:
+    for r in _read(EXTRA_NAMES):
+        row = rows[r["place_id"]]
+        if not row["arabic"] and ARABIC.search(r["name"]):
+            row["arabic"], row["arabic_source"] = r["name"], r["source"]
+        else:
+            row["variants"] = " | ".join(dedupe([v for v in row["variants"].split(" | ") if v] + [r["name"]]))
+        row["variant_sources"] = "; ".join(x for x in (row["variant_sources"], f"{r['name']} [{r['source']}]") if x)
+
+
+def extra_rows() -> list[dict[str, str]]:
+    out = []
+    for r in _read(EXTRA_PLACES):
+        row = {c: "" for c in COLUMNS}
+        row.update({k: v for k, v in r.items() if k in row})
+        row["research_id"] = "extra_places.csv"
+        out.append(row)
+    return out
+
+
 def main(research: Path = DEFAULT_RESEARCH) -> None:
-    east = east_rows(research)
+    east_by_id = {r["place_id"]: r for r in east_rows(research)}
+    for row in east_by_id.values():
+        row.setdefault("aliases", "")
+    apply_positions(east_by_id, research)
+    apply_merges(east_by_id)
+    apply_names(east_by_id)
+    extras = extra_rows()
+    east = list(east_by_id.values()) + [r for r in extras if r["scope"] == "east_bank"]
     east.append({c: WHOLE_EAST_BANK.get(c, "") for c in COLUMNS})
     ids = [r["place_id"] for r in east]
     assert len(ids) == len(set(ids)), "duplicate east-bank ids"
-    rows = east + out_of_scope_rows(research, set(ids))
+    rows = east + out_of_scope_rows(research, set(ids)) + [r for r in extras if r["scope"] != "east_bank"]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     tmp = OUT.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as f:

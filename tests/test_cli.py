@@ -6,7 +6,8 @@ from mosulmap.cli import main
 
 
 def test_resolve_prints_each_name_with_its_polygon_or_an_honest_answer():
-    result = CliRunner().invoke(main, ["resolve", "Kokjali", "Gogjali", "كوكجلي", "Karkojli", "Qadsiya", "Tisaee"])
+    result = CliRunner().invoke(main, ["resolve", "Kokjali", "Gogjali", "كوكجلي", "Karkojli", "Qadsiya", "Tisaee",
+                                       "Shuhada"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("'Kokjali': resolved -> Gogjali [gogjali]")
@@ -41,5 +42,5 @@ def test_polygons_command_regenerates_the_derived_set(tmp_path):
     out = tmp_path / "polys.geojson"
     result = CliRunner().invoke(main, ["polygons", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "36 polygons (36 derived, 0 user)" in result.output
-    assert len(json.loads(out.read_text())["features"]) == 36
+    assert "83 polygons (82 derived, 1 sourced, 0 user)" in result.output
+    assert len(json.loads(out.read_text())["features"]) == 83

@@ -8,11 +8,32 @@ from mosulmap.gazetteer import Scope, load_extent, load_gazetteer
 
 def test_bundled_gazetteer_holds_every_research_row(gazetteer):
     east = gazetteer.neighbourhoods()
-    assert len(east) == 102  # all research rows, with or without a point
+    # 102 research rows, two pairs merged, Shuhada and Bisan added
+    assert len(east) == 102 - 2 + 2
     assert [p.place_id for p in gazetteer.east_bank() if p.is_whole_area] == ["east-mosul"]
-    assert sum(p.has_point for p in east) == 36
+    assert sum(p.has_point for p in east) == 36 + 49 - 2  # estimates for merged elam/majmua not used
     karkukli = gazetteer["karkukli"]
-    assert not karkukli.has_point and "Karkojli" in karkukli.variants
+    assert karkukli.has_point and "Karkojli" in karkukli.variants
+    assert (karkukli.coord_method, karkukli.uncertainty_m) == ("relation_estimate", 1000)
+    assert gazetteer["faisaliya"].coord_source.startswith("Who's On First")
+
+
+def test_merged_places_keep_their_old_ids_and_names(gazetteer, resolver):
+    assert gazetteer.canonical_id("elam") == "alam" and gazetteer.canonical_id("majmua-al-thaqafiya") == "jamia"
+    assert "elam" not in gazetteer
+    assert gazetteer.by_name("Elam (al-I'lam)").place_id == "alam"
+    for spelling in ("Aalam", "al-Elam", "al-I'lam", "الأعلام"):
+        assert resolver.resolve(spelling).place_id == "alam", spelling
+    assert resolver.resolve("Majmu'a al-Thaqafiya").place_id == "jamia"
+
+
+def test_added_rows_shuhada_bisan_and_places_outside_mosul(gazetteer, resolver):
+    assert gazetteer["shuhada-east"].scope is Scope.EAST_BANK and not gazetteer["shuhada-east"].has_point
+    assert resolver.resolve("Shuhada").place_id == "shuhada-east"
+    assert resolver.resolve("بيسان").place_id == "bisan"
+    for city in ("Baghdad", "Erbil", "Kirkuk", "Tikrit", "Raqqa", "بغداد"):
+        match = resolver.resolve(city)
+        assert match.status.value == "out_of_scope", city
 
 
 def test_out_of_scope_places_are_flagged(gazetteer):

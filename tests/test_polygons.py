@@ -8,6 +8,7 @@ from mosulmap.errors import InputError
 from mosulmap.gazetteer import load_extent
 from mosulmap.io import geojson_text
 from mosulmap.polygons import (
+    MARKER_RADIUS_M,
     derive_polygons,
     import_user_polygons,
     load_polygons,
@@ -20,11 +21,19 @@ def derived(gazetteer):
     return derive_polygons(gazetteer)
 
 
-def test_one_approximate_polygon_per_east_bank_point(derived, gazetteer):
+def test_each_point_gets_a_shape_as_sure_as_the_point(derived, gazetteer):
     with_points = {p.place_id for p in gazetteer.east_bank() if p.has_point}
     assert set(derived["place_id"]) == with_points
-    assert (derived["geometry_source"] == "derived").all()
-    assert (derived["geometry_confidence"] == "approximate").all()
+    by_id = derived.set_index("place_id")
+    expected = {"sourced": "approximate", "relation_estimate": "estimated", "sector_estimate": "marker",
+                "sourced_coordinate": "approximate"}
+    for pid, row in by_id.iterrows():
+        if pid == "rashidiya":
+            assert row["geometry_confidence"] == "sourced" and row["geometry_source"].startswith("Who's On First")
+        else:
+            assert row["geometry_confidence"] == expected[gazetteer[pid].coord_method], pid
+    assert by_id.loc["palestine", "geometry_confidence"] == "marker"  # only the sector is known
+    assert by_id.loc["karkukli", "geometry_confidence"] == "estimated"  # placed between Samah and Bakr
     assert derived.geometry.is_valid.all() and not derived.geometry.is_empty.any()
 
 
@@ -33,14 +42,25 @@ def test_cells_contain_their_point_stay_in_the_extent_and_do_not_overlap(derived
     for pid, geom in zip(derived["place_id"], derived.geometry):
         assert geom.contains(points[pid]), pid
     extent = gpd.GeoSeries([load_extent()], crs=4326).to_crs(settings.METRIC_CRS).iloc[0]
-    metric = derived.to_crs(settings.METRIC_CRS).geometry.tolist()
-    assert max(g.difference(extent).area for g in metric) < 1.0  # square metres
+    cells = derived[derived["geometry_confidence"] != "marker"]
+    metric = cells.to_crs(settings.METRIC_CRS).geometry.tolist()
+    assert max(g.difference(extent).area for g in metric if g is not None) < 1.0  # square metres
     overlap = sum(a.intersection(b).area for i, a in enumerate(metric) for b in metric[i + 1:])
     assert overlap < 1.0  # square metres: rounding only
 
 
+def test_sector_estimates_do_not_carve_their_neighbours(gazetteer):
+    # The cells are the same whether or not the sector-only points exist: they are markers on top.
+    with_markers = derive_polygons(gazetteer).set_index("place_id")
+    markers = with_markers[with_markers["geometry_confidence"] == "marker"]
+    assert len(markers) > 20
+    assert markers.to_crs(settings.METRIC_CRS).area.max() <= 3.1416 * MARKER_RADIUS_M**2 * 1.001
+    cells = with_markers[with_markers["geometry_confidence"] != "marker"].to_crs(settings.METRIC_CRS)
+    assert cells.area.sum() > 30e6  # the cells still tile most of the east bank
+
+
 def test_radius_caps_edge_cells(gazetteer):
-    small = derive_polygons(gazetteer, max_radius_m=500).to_crs(settings.METRIC_CRS)
+    small = derive_polygons(gazetteer, max_radius_m=500, sourced=None).to_crs(settings.METRIC_CRS)
     assert small.area.max() <= 3.1416 * 500**2 * 1.001
 
 
