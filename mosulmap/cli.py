@@ -172,7 +172,9 @@ def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool) ->
 
 @main.command()
 @click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Claims file (CSV or JSONL); repeat for several. Default: the bundled curated claims.")
+              help="Claims file (CSV or JSONL) that REPLACES the bundled dataset; repeat for several.")
+@click.option("--add-claims", "add_claims", multiple=True, type=click.Path(dir_okay=False),
+              help="Claims file ADDED to the bundled dataset (or to --claims); repeat for several.")
 @click.option("--corpus", type=click.Path(file_okay=False), default=str(settings.DEFAULT_CORPUS),
               show_default="bundled corpus", help="Folder of .txt articles to extract claims from.")
 @click.option("--no-corpus", is_flag=True, help="Do not extract claims from articles.")
@@ -189,8 +191,8 @@ def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool) ->
               help="State before any claim (east Mosul was IS-held from June 2014).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @_reports_errors
-def build(claims_files, corpus, no_corpus, polygons_file, name_column, layer, start, end, every_day, tiles,
-          no_snapshots, strict, initial, out_dir) -> None:
+def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_column, layer, start, end, every_day,
+          tiles, no_snapshots, strict, initial, out_dir) -> None:
     """Build the maps and exports into output/."""
     from mosulmap.pipeline import build as run_build
     from mosulmap.timeline import ControlStatus
@@ -199,7 +201,7 @@ def build(claims_files, corpus, no_corpus, polygons_file, name_column, layer, st
         out_dir, claims_files or None, None if no_corpus else corpus, polygons_file,
         start.date() if start else None, end.date() if end else None, every_day, tiles,
         snapshots=not no_snapshots, strict=strict, progress=True, initial=ControlStatus(initial),
-        name_column=name_column, layer=layer,
+        name_column=name_column, layer=layer, add_claims=add_claims,
     )
     for note in result.notes:
         click.echo(note)

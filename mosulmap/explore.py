@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mosulmap import pipeline, settings
-from mosulmap.render import STATUS_COLORS, MapData, render_day
+from mosulmap.render import MapData, render_day
 from mosulmap.resolver import Match
-from mosulmap.timeline import ControlStatus, Timeline
+from mosulmap.style import ASSUMED_OPACITY, shown_color, shown_label
+from mosulmap.timeline import SHOWN, Timeline
 
 if TYPE_CHECKING:  # widgets and matplotlib are imported only when used
     import ipywidgets as widgets
@@ -157,11 +158,16 @@ class Explorer:
         counts.index = pd.to_datetime(counts.index)
         if ax is None:
             _, ax = plt.subplots(figsize=(10, 4))
-        order = [s for s in ControlStatus if counts[s.value].any()]
-        ax.stackplot(counts.index, *[counts[s.value] for s in order], labels=[s.label for s in order],
-                     colors=[STATUS_COLORS[s] for s in order], alpha=0.85)
+        order = [k for k in SHOWN if counts[k].any()]
+        initial = self.timeline.initial
+        areas = ax.stackplot(counts.index, *[counts[k] for k in order], labels=[shown_label(k, initial) for k in order],
+                             colors=[shown_color(k, initial) for k in order], alpha=0.85)
+        for area, key in zip(areas, order):
+            if key == "assumed":  # no report behind it: faint, as on the maps
+                area.set_alpha(ASSUMED_OPACITY + 0.1)
+                area.set_hatch("..")
         ax.set_ylabel("neighbourhoods")
-        ax.set_title("East Mosul neighbourhoods by reported control")
+        ax.set_title("East Mosul neighbourhoods by reported control (assumed states apart)")
         ax.legend(loc="upper left")
         ax.margins(x=0)
         return ax

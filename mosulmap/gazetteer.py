@@ -139,6 +139,8 @@ class Gazetteer:
                 "lon": p.lon,
                 "coord_source": p.coord_source,
                 "coord_confidence": p.coord_confidence,
+                "coord_method": p.coord_method,
+                "uncertainty_m": p.uncertainty_m,
                 "sources": p.sources,
             }
             for p in self

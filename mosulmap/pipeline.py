@@ -186,10 +186,14 @@ def control_geojson(data: MapData) -> dict:
     runs["arabic"] = [gaz[p].arabic for p in runs["place_id"]]
     runs["geometry_source"] = [shapes["geometry_source"].get(p, "none") for p in runs["place_id"]]
     runs["geometry_confidence"] = [shapes["geometry_confidence"].get(p, "none") for p in runs["place_id"]]
-    # ACLED-style geo_precision: 1 a user polygon, 2 an approximate cell near a sourced point,
-    # 3 no polygon (only the east bank as a whole can be said).
+    runs["coord_method"] = [gaz[p].coord_method or ("sourced" if gaz[p].has_point else "none")
+                            for p in runs["place_id"]]
+    runs["uncertainty_m"] = [gaz[p].uncertainty_m for p in runs["place_id"]]
+    # ACLED-style geo_precision: 1 an outline (sourced or user), 2 a cell around a sourced or
+    # estimated point, 3 only the sector or nothing is known.
     runs["geo_precision"] = [
-        1 if g.startswith("user") else 2 if g != "none" else 3 for g in runs["geometry_source"]
+        1 if c in ("sourced", "user-supplied") else 2 if c in ("approximate", "estimated") else 3
+        for c in runs["geometry_confidence"]
     ]
     geometry = [shapes.geometry.get(p) for p in runs["place_id"]]
     return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
@@ -299,6 +303,37 @@ def _swap_in(staging: Path, out: Path) -> None:
         staging.rename(out)
 
 
+def build_summary(inputs: Inputs, data: MapData, days: list[date]) -> dict[str, object]:
+    """The figures a reader of the build needs first, including what the map cannot show."""
+    tl, gaz = data.timeline, data.gazetteer
+    disputed_days = sorted({s.day for p in tl.place_ids for s in tl.states[p] if s.disputed})
+    shapes = data.polygons.set_index("place_id")["geometry_confidence"]
+    drawn = {k: int((shapes == k).sum()) for k in ("sourced", "user-supplied", "approximate", "estimated", "marker")}
+    last = tl.on(tl.end)
+    stale = tl.stale(tl.end)
+    claimed = {p for p in tl.place_ids if any(not gaz[c.place_ids[0]].is_whole_area for c in tl.history[p])}
+    source = ("your claims (the bundled dataset replaced): " if inputs.replaced_bundled
+              else "the bundled dataset: ") + ", ".join(Path(f).name for f in inputs.claim_files)
+    return {
+        "period": f"{tl.start.isoformat()} to {tl.end.isoformat()} ({len(tl.days)} days)",
+        "claims from": source,
+        "dated maps": len(days),
+        "claims loaded": len(inputs.claims.claims),
+        "claims extracted from articles": sum(len(a.claims) for a in inputs.articles),
+        "claims used on the map": len({c.claim_id for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}),
+        "bad claim rows skipped": len(inputs.claims.problems),
+        "names not on the map": len(data.unplaced),
+        "days with a disputed neighbourhood": len(disputed_days),
+        "neighbourhoods drawn": f"{len(data.drawn)} of {len(tl.place_ids)} ("
+                                + ", ".join(f"{n} {k}" for k, n in drawn.items() if n) + ")",
+        "claimed places drawn": f"{len(claimed & set(data.drawn))} of {len(claimed)}",
+        "claimed places no source locates": ", ".join(gaz[p].name for p in data.undrawn) or "none",
+        f"assumed on {tl.end.isoformat()} (no report names them)": sum(s.assumed for s in last),
+        f"stale on {tl.end.isoformat()} (last report over 14 days old)":
+            ", ".join(f"{gaz[s.place_id].name} ({s.age} days)" for s in sorted(stale, key=lambda s: -s.age)) or "none",
+    }
+
+
 def build(
     out_dir: str | Path | None = None,
     claims_files: Iterable[str | Path] | None = None,
@@ -314,6 +349,7 @@ def build(
     initial: ControlStatus = ControlStatus.IS_CONTROL,
     name_column: str | None = None,
     layer: str | None = None,
+    add_claims: Iterable[str | Path] = (),
 ) -> BuildResult:
     """Build every map and export into ``out_dir`` (default ``output/``), atomically.
 
@@ -323,26 +359,15 @@ def build(
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
     cleaned = _clean_leftovers(out)
     _check_out_dir(out)
-    inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict, name_column=name_column, layer=layer)
+    inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict, name_column=name_column, layer=layer,
+                         add_claims=add_claims)
     data = prepare(inputs, start, end, initial=initial, tiles=tiles)
     tl = data.timeline
     days = tl.days if every_day else tl.change_days()
     result = BuildResult(out, days, notes=cleaned, problems=list(inputs.claims.problems))
     if inputs.polygon_report is not None:
         result.notes.append(inputs.polygon_report.summary())
-    disputed_days = sorted({s.day for p in tl.place_ids for s in tl.states[p] if s.disputed})
-    result.summary = {
-        "period": f"{tl.start.isoformat()} to {tl.end.isoformat()} ({len(tl.days)} days)",
-        "dated maps": len(days),
-        "claims loaded": len(inputs.claims.claims),
-        "claims extracted from articles": sum(len(a.claims) for a in inputs.articles),
-        "claims used on the map": len({c.claim_id for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}),
-        "bad claim rows skipped": len(inputs.claims.problems),
-        "names not on the map": len(data.unplaced),
-        "days with a disputed neighbourhood": len(disputed_days),
-        "neighbourhoods drawn": len(data.drawn),
-        "claimed neighbourhoods with no polygon": len(data.undrawn),
-    }
+    result.summary = build_summary(inputs, data, days)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = _staging_dir(out)
     try:

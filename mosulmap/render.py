@@ -27,14 +27,20 @@ from branca.element import Element, MacroElement
 from mosulmap.claims import Claim
 from mosulmap.gazetteer import Gazetteer
 from mosulmap.io import geojson_dict
-from mosulmap.timeline import ControlState, ControlStatus, Timeline
+from mosulmap.style import (
+    ASSUMED_OPACITY,
+    DISPUTED_EDGE,
+    GEOMETRY_STYLES,
+    RECENT_DISPUTE_DAYS,
+    STATUS_COLORS,
+    geometry_style,
+    leaflet_style,
+    rgba,
+    shown_color,
+    shown_label,
+)
+from mosulmap.timeline import SHOWN, ControlState, ControlStatus, Timeline
 
-STATUS_COLORS = {
-    ControlStatus.GOV_CONTROL: "#1a9850",
-    ControlStatus.CONTESTED: "#f39c12",
-    ControlStatus.IS_CONTROL: "#262626",
-    ControlStatus.UNKNOWN: "#bdbdbd",
-}
 CENTER = (36.355, 43.17)
 MAP_DECIMALS = 5  # ~1 m; keeps embedded GeoJSON small
 
@@ -130,14 +136,16 @@ class PageScript(MacroElement):
 # -- HTML fragments (all source text escaped) ----------------------------------------------------
 
 def claim_row(claim: Claim) -> str:
-    """One table row for a claim: date, status, event, actor, source with quote."""
+    """One table row for a claim: date, status, event, actor, source with quote, confidence."""
     text = claim.quote or claim.note
     quote = f"<br><q>{_text(text)}</q>" if text else ""
+    confidence = (f" <span class='mm-low'>{escape(claim.confidence)} confidence</span>"
+                  if claim.confidence in ("low", "medium") else "")
     return (
         f"<tr><td>{claim.date.isoformat()}<br><small>{escape(claim.date_precision.value)}</small></td>"
         f"<td>{escape(claim.status.value)}<br><small>{escape(claim.event)}</small></td>"
         f"<td>{_text(claim.actor)}</td><td>{_text(claim.source)}{quote} "
-        f"<small>[{_text(claim.claim_id)}]</small></td></tr>"
+        f"<small>[{_text(claim.claim_id)}]</small>{confidence}</td></tr>"
     )
 
 
@@ -163,40 +171,70 @@ def place_tip(gazetteer: Gazetteer, place_id: str) -> str:
     return f"<b>{escape(place.name)}</b>{arabic}"
 
 
-def geometry_note(row: pd.Series) -> str:
+METHOD_LABELS = {"sourced": "from a source", "sourced_coordinate": "a source's coordinate",
+                 "relation_estimate": "estimated from stated relations", "sector_estimate": "only the sector is known"}
+
+
+def point_note(gazetteer: Gazetteer, place_id: str) -> str:
+    """How the place's point was placed: method, uncertainty and source."""
+    place = gazetteer[place_id]
+    if not place.has_point:
+        return "no position: no source locates it"
+    method = METHOD_LABELS.get(place.coord_method or "sourced", place.coord_method)
+    uncertainty = f", ±{place.uncertainty_m:g} m" if place.uncertainty_m else ""
+    source = f" ({place.coord_source[:160]})" if place.coord_source else ""
+    return f"point {method}{uncertainty}{source}"
+
+
+def geometry_note(row: pd.Series, gazetteer: Gazetteer) -> str:
+    text = geometry_style(str(row["geometry_confidence"]))[3]
     return (
-        f'<p class="mm-geom">Polygon: {escape(str(row["geometry_source"]))}, '
-        f'{escape(str(row["geometry_confidence"]))}; point confidence {escape(str(row["coord_confidence"]))}</p>'
+        f'<p class="mm-geom">Shape: {escape(text)} [{escape(str(row["geometry_source"]))}]; '
+        f'{escape(point_note(gazetteer, row["place_id"]))}</p>'
     )
 
 
-def status_line(state: ControlState) -> str:
+def status_line(state: ControlState, initial: ControlStatus) -> str:
+    if state.assumed:
+        since = f" since {state.since.strftime('%B %Y')}" if state.since else ""
+        return f"<b>{escape(shown_label('assumed', initial))}</b>{since} <span class='mm-basis'>(the default)</span>"
     since = f" since {state.since.isoformat()}" if state.since else ""
-    disputed = " <span class='mm-disputed'>disputed</span>" if state.disputed else ""
-    return f"<b>{state.status.label}</b>{since}{disputed} <span class='mm-basis'>({escape(state.basis)})</span>"
+    age = f"; last report {state.age} day{'s' if state.age != 1 else ''} ago" if state.age else "; reported that day"
+    disputed = (f" <span class='mm-disputed'>disputed: reports of {state.last_report.isoformat()} disagree</span>"
+                if state.disputed else "")
+    return f"<b>{state.status.label}</b>{since}{disputed} <span class='mm-basis'>({escape(state.basis)}{age})</span>"
 
 
-def _style(state: ControlState, approximate: bool) -> dict:
-    return {
-        "fillColor": STATUS_COLORS[state.status],
-        "fillOpacity": 0.55 if approximate else 0.8,
-        "color": "#c0392b" if state.disputed else "#333333",
-        "weight": 3 if state.disputed else 1.2,
-        "dashArray": "5 4" if approximate else None,
-        "opacity": 1,
-    }
+def _swatch(color: str, opacity: float, border: str = "1px solid #555") -> str:
+    return f'<i style="background:{rgba(color, opacity)};border:{border}"></i>'
+
+
+def _border(dash: str | None, width: float = 2, edge: str = "#333") -> str:
+    kind = "solid" if not dash else "dotted" if dash.startswith("1 ") else "dashed"
+    return f"{width:g}px {kind} {edge}"
+
+
+def format_day(day: date) -> str:
+    """The one way dates are written for readers: "Fri 4 Nov 2016"."""
+    return day.strftime("%a %-d %b %Y")
 
 
 def _legend(initial: ControlStatus) -> str:
-    items = "".join(
-        f'<div><i style="background:{STATUS_COLORS[s]}"></i>{s.label}</div>' for s in ControlStatus
+    opacity = GEOMETRY_STYLES["approximate"][0]
+    reported = "".join(
+        f"<div>{_swatch(STATUS_COLORS[s], opacity)}{s.label}</div>"
+        for s in ControlStatus if s is not ControlStatus.UNKNOWN or initial is ControlStatus.UNKNOWN
     )
+    assumed = (f"<div>{_swatch(STATUS_COLORS[initial], ASSUMED_OPACITY, _border('1 4', 1))}"
+               f"{escape(shown_label('assumed', initial))}"
+               + (" (as since June 2014)" if initial is ControlStatus.IS_CONTROL else "") + "</div>")
+    shapes = "".join(f"<div>{_swatch('#ffffff', 1, _border(dash))}{escape(text)}</div>"
+                     for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied")
     return (
-        f'<div class="mm-box mm-legend"><b>Control</b>{items}'
-        '<div><i class="mm-dash"></i>approximate polygon (derived)</div>'
-        '<div><i class="mm-red"></i>disputed: same-day claims disagree</div>'
-        f'<div style="color:#555">Default before any claim: {initial.label}'
-        + (" (since June 2014)" if initial is ControlStatus.IS_CONTROL else "") + "</div></div>"
+        f'<div class="mm-box mm-legend"><b>Control, as reported</b>{reported}{assumed}'
+        f'<b>Shape</b>{shapes}'
+        f'<div>{_swatch("#ffffff", 1, _border(None, 3, DISPUTED_EDGE))}disputed: same-day reports disagree '
+        f'(thin dashes: the disagreement is over {RECENT_DISPUTE_DAYS} days old)</div></div>'
     )
 
 
@@ -231,39 +269,51 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
     return m
 
 
+def _table(tl: Timeline, place_id: str, day: date, state: ControlState) -> str:
+    history = [c for c in tl.history[place_id] if c.date <= day]
+    rows = "".join(
+        claim_row(c).replace("<tr>", "<tr class='mm-current'>", 1) if c.claim_id in state.claim_ids else claim_row(c)
+        for c in reversed(history)
+    )
+    if rows:
+        return f"<table class='mm-claims'>{CLAIM_HEAD}{rows}</table>"
+    return "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>"
+
+
+def _drawing_order(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Markers (sector-only places) last, so they sit on top of the cells."""
+    return polygons.assign(_m=polygons["geometry_confidence"] == "marker").sort_values(
+        ["_m", "place_id"], kind="stable").drop(columns="_m")
+
+
 def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
     """A choropleth of who held what on ``day`` (Leaflet from ``lib``, or "inline")."""
     tl, gaz = data.timeline, data.gazetteer
     features = []
-    for _, row in data.polygons.iterrows():
-        state = tl.state(row["place_id"], day)
-        history = [c for c in tl.history[row["place_id"]] if c.date <= day]
-        rows = "".join(
-            claim_row(c).replace("<tr>", "<tr class='mm-current'>", 1) if c.claim_id in state.claim_ids
-            else claim_row(c)
-            for c in reversed(history)
-        )
-        table = f"<table class='mm-claims'>{CLAIM_HEAD}{rows}</table>" if rows else \
-            "<p class='mm-none'>No claim yet: default state.</p>"
+    polygons = _drawing_order(data.polygons)
+    for _, row in polygons.iterrows():
+        pid = row["place_id"]
+        state = tl.state(pid, day)
+        line = status_line(state, tl.initial)
         features.append(
             {
-                "place_id": row["place_id"],
-                "style": _style(state, row["geometry_confidence"] == "approximate"),
-                "tooltip": f"{place_tip(gaz, row['place_id'])}<br>{status_line(state)}",
-                "popup": f"{place_header(gaz, row['place_id'])}<p>{status_line(state)}</p>{geometry_note(row)}{table}",
+                "place_id": pid,
+                "style": leaflet_style(state, row["geometry_confidence"], tl.initial),
+                "tooltip": f"{place_tip(gaz, pid)}<br>{line}",
+                "popup": f"{place_header(gaz, pid)}<p>{line}</p>{geometry_note(row, gaz)}{_table(tl, pid, day, state)}",
             }
         )
-    places = gpd.GeoDataFrame(features, geometry=list(data.polygons.geometry), crs=data.polygons.crs)
-    counts = _count_line([tl.state(p, day) for p in tl.place_ids])
+    places = gpd.GeoDataFrame(features, geometry=list(polygons.geometry), crs=polygons.crs)
+    counts = _count_line([tl.state(p, day) for p in tl.place_ids], tl.initial)
     undrawn = "".join(
-        f"<li>{place_tip(gaz, p)}: {status_line(tl.state(p, day))}</li>" for p in data.undrawn
+        f"<li>{place_tip(gaz, p)}: {status_line(tl.state(p, day), tl.initial)}</li>" for p in data.undrawn
     )
     panel = (
-        f'<div class="mm-box mm-panel"><h2>Claimed places with no polygon ({len(data.undrawn)})</h2>'
+        f'<div class="mm-box mm-panel"><h2>Claimed places no source locates ({len(data.undrawn)})</h2>'
         f"<ul>{undrawn}</ul>{_unplaced_html(data)}</div>"
     )
     title = (
-        f'<div class="mm-box mm-title"><h1>East Mosul: who held what on {day.strftime("%-d %B %Y")}</h1>'
+        f'<div class="mm-box mm-title"><h1>East Mosul: who held what on {format_day(day)}</h1>'
         f"<p>{counts}</p></div>"
     )
     with deterministic_ids():
@@ -274,11 +324,12 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
         return _titled(m.get_root().render(), f"East Mosul control, {day.isoformat()}")
 
 
-def _count_line(states: list[ControlState]) -> str:
+def _count_line(states: list[ControlState], initial: ControlStatus) -> str:
+    counts = {k: sum(st.shown == k for st in states) for k in SHOWN}
     return " ".join(
-        f"<span class='mm-count'><i style='background:{STATUS_COLORS[s]}'></i>"
-        f"{sum(st.status is s for st in states)} {s.label}</span>"
-        for s in ControlStatus
+        f"<span class='mm-count'>{_swatch(shown_color(k, initial), ASSUMED_OPACITY if k == 'assumed' else 0.72)}"
+        f"{counts[k]} {escape(shown_label(k, initial))}</span>"
+        for k in SHOWN if counts[k] or k != "unknown"
     ) + f" <span class='mm-basis'>of {len(states)} neighbourhoods</span>"
 
 
@@ -286,60 +337,78 @@ def _titled(html: str, title: str) -> str:
     return html.replace("<head>", f"<head>\n    <title>{escape(title)}</title>", 1)
 
 
-def _intervals(tl: Timeline, place_id: str) -> list[list]:
-    """The slider's compact runs: [first, last, status code, disputed, claim ids, since, basis]."""
-    codes = {s: i for i, s in enumerate(ControlStatus)}
-    return [
-        [first, last, codes[s.status], s.disputed, list(s.claim_ids), s.since.isoformat() if s.since else "", s.basis]
-        for first, last, s in tl.runs(place_id)
-    ]
+def _intervals(tl: Timeline, place_id: str, index: dict[date, int]) -> list[list]:
+    """The slider's compact runs: [first, last, shown code, disputed, claim ids, since, basis,
+    day index of the last report (may precede the window; None before any)]."""
+    codes = {k: i for i, k in enumerate(SHOWN)}
+    out = []
+    for first, last, s in tl.runs(place_id):
+        report = (s.last_report - tl.start).days if s.last_report else None
+        out.append([first, last, codes[s.shown], s.disputed, list(s.claim_ids),
+                    format_day(s.since) if s.since and not s.assumed else "", s.basis, report])
+    return out
 
 
 def render_slider(data: MapData, lib: str = "lib") -> str:
-    """One map with a date slider over every day; geometry stored once, states as intervals."""
+    """One map with a date slider over every day; geometry stored once, states as intervals.
+
+    Play/pause, previous/next change, arrow keys, and the day in the URL (``timeline.html#2016-11-24``
+    opens that day; the hash follows the slider). Places whose state changed on the day shown are
+    outlined."""
     tl, gaz = data.timeline, data.gazetteer
     index = {d: i for i, d in enumerate(tl.days)}
+    polygons = _drawing_order(data.polygons)
     geom_notes: list[str] = []
     meta = []
-    for _, row in data.polygons.iterrows():
-        note = geometry_note(row)
+    for _, row in polygons.iterrows():
+        note = geometry_note(row, gaz)
         if note not in geom_notes:
             geom_notes.append(note)
         meta.append(_slider_place(tl, gaz, row["place_id"], index, geom_notes.index(note),
-                                  row["geometry_confidence"] == "approximate"))
+                                  geometry_style(row["geometry_confidence"])))
     used = {c for p in tl.place_ids for c in tl.history[p]}
-    codes = {s: i for i, s in enumerate(ControlStatus)}
-    per_day = [[0] * len(ControlStatus) for _ in tl.days]
+    codes = {k: i for i, k in enumerate(SHOWN)}
+    per_day = [[0] * len(SHOWN) for _ in tl.days]
     for pid in tl.place_ids:
         for i, state in enumerate(tl.states[pid]):
-            per_day[i][codes[state.status]] += 1
+            per_day[i][codes[state.shown]] += 1
     payload = {
         "days": [d.isoformat() for d in tl.days],
+        "labels": [format_day(d) for d in tl.days],
+        "changes": [index[d] for d in tl.change_days()],
         "counts": per_day,
         "total": len(tl.place_ids),
         "start": 0,
-        "statuses": [{"label": s.label, "color": STATUS_COLORS[s]} for s in ControlStatus],
-        "statusOrder": list(range(len(ControlStatus))),
+        "shown": [{"label": shown_label(k, tl.initial), "color": shown_color(k, tl.initial),
+                   "opacity": ASSUMED_OPACITY if k == "assumed" else GEOMETRY_STYLES["approximate"][0]} for k in SHOWN],
+        "assumedCode": codes["assumed"],
+        "assumedOpacity": ASSUMED_OPACITY,
+        "recentDispute": RECENT_DISPUTE_DAYS,
+        "disputedEdge": DISPUTED_EDGE,
         "claims": [[c.claim_id, claim_row(c)] for c in sorted(used, key=lambda c: c.claim_id)],
         "claimHead": CLAIM_HEAD,
         "geom": geom_notes,
         "meta": meta,
-        "nopoly": [_slider_place(tl, gaz, p, index, None, False) for p in data.undrawn],
+        "nopoly": [_slider_place(tl, gaz, p, index, None, geometry_style("approximate")) for p in data.undrawn],
         "extent": data.extent,
         "river": data.river,
         "places": geojson_dict(
-            gpd.GeoDataFrame({"i": list(range(len(meta)))}, geometry=list(data.polygons.geometry), crs=4326),
+            gpd.GeoDataFrame({"i": list(range(len(meta)))}, geometry=list(polygons.geometry), crs=4326),
             MAP_DECIMALS,
         ),
     }
     controls = (
         '<div class="mm-box mm-title"><h1>East Mosul: who held what on <span id="mm-date"></span></h1>'
         '<p id="mm-counts"></p></div>'
-        f'<div class="mm-box mm-slider"><input id="mm-slider" type="range" min="0" max="{len(tl.days) - 1}" '
-        f'value="0" step="1" aria-label="date"><div>{tl.start.isoformat()} … {tl.end.isoformat()}: '
-        "drag to move through the battle</div></div>"
+        '<div class="mm-box mm-slider"><div class="mm-buttons">'
+        '<button id="mm-prev" type="button" title="previous change (←)">◀ change</button>'
+        '<button id="mm-play" type="button" title="play / pause (space)">▶ play</button>'
+        '<button id="mm-next" type="button" title="next change (→)">change ▶</button></div>'
+        f'<input id="mm-slider" type="range" min="0" max="{len(tl.days) - 1}" value="0" step="1" aria-label="date">'
+        f'<div>{format_day(tl.start)} … {format_day(tl.end)}: drag, play, or use the arrow keys; '
+        "the address bar keeps the day (share the link)</div></div>"
         + _legend(tl.initial)
-        + f'<div class="mm-box mm-panel"><h2>Claimed places with no polygon ({len(data.undrawn)})</h2>'
+        + f'<div class="mm-box mm-panel"><h2>Claimed places no source locates ({len(data.undrawn)})</h2>'
         f'<ul id="mm-nopoly"></ul>{_unplaced_html(data)}</div>'
     )
     with deterministic_ids():
@@ -350,17 +419,18 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
 
 
 def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom: int | None,
-                  approx: bool) -> dict:
+                  style: tuple) -> dict:
     history = [[max(0, index.get(c.date, 0 if c.date < tl.start else len(index) - 1)), c.claim_id]
                for c in tl.history[place_id] if c.date <= tl.end]
+    opacity, dash, weight, _ = style
     return {
         "id": place_id,
         "tip": place_tip(gaz, place_id),
         "header": place_header(gaz, place_id),
         "geom": geom,
-        "approx": approx,
+        "shape": [opacity, dash, weight],
         "history": history,
-        "intervals": _intervals(tl, place_id),
+        "intervals": _intervals(tl, place_id, index),
     }
 
 

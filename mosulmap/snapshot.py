@@ -1,10 +1,12 @@
 """Static PNG maps of one day, for reports and papers (matplotlib, no basemap).
 
-Each snapshot has the status colours with a legend, a title, neighbourhood labels, a 1 km scale
-bar, the Tigris and east-bank extent for orientation, hatching on approximate polygons, a red
-edge on disputed ones, and a source line. :class:`SnapshotRenderer` draws the static parts once
-and only recolours per day (profiling showed repeated full draws dominating), and PNG metadata is
-fixed so rebuilds are byte-identical.
+Each snapshot has the status colours with a legend that matches them (opacity included), assumed
+states faint with a dotted edge, a title, neighbourhood labels, a 1 km scale bar, the Tigris and
+east-bank extent for orientation, one edge style per shape confidence (as on the HTML maps), an
+orange edge on disputed places, and a source line. :class:`SnapshotRenderer` draws the static
+parts once and only recolours per day, and PNG metadata is fixed so rebuilds are byte-identical.
+It draws on its own Agg canvas (``matplotlib.figure.Figure``) and never switches pyplot's backend,
+so importing it leaves a notebook's inline plots alone.
 """
 
 from __future__ import annotations
@@ -13,24 +15,26 @@ import io
 from datetime import date
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.collections import PatchCollection  # noqa: E402
-from matplotlib.patches import Patch, PathPatch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-
-from mosulmap import settings  # noqa: E402
-from mosulmap.render import STATUS_COLORS, MapData  # noqa: E402
-from mosulmap.timeline import ControlStatus  # noqa: E402
+from mosulmap import settings
+from mosulmap.render import MapData, format_day
+from mosulmap.style import ASSUMED_OPACITY, DISPUTED_EDGE, GEOMETRY_STYLES, shown_color, shown_label
+from mosulmap.timeline import SHOWN, ControlStatus
 
 SOURCE_LINE = (
-    "Sources: mosulmap claims (curated news reports and extracted articles); polygons approximate "
-    "(Voronoi cells around sourced points) unless user-supplied; river: Natural Earth, adjusted."
+    "Sources: mosulmap claims (curated news reports and extracted articles). Shapes are derived from sourced or "
+    "estimated points unless an outline is sourced (Who's On First) or user-supplied; river: Natural Earth, adjusted."
 )
-DISPUTED_EDGE = "#c0392b"
+# matplotlib dash patterns for the shape styles of mosulmap.style
+_DASHES = {None: "solid", "6 4": (0, (6, 4)), "3 4": (0, (3, 4)), "1 3": (0, (1, 3))}
 
 
 def _path(geom) -> MplPath:
@@ -53,33 +57,39 @@ class SnapshotRenderer:
 
     def __init__(self, data: MapData, dpi: int = 110) -> None:
         self.data, self.dpi = data, dpi
+        initial = data.timeline.initial
         polys = data.polygons.to_crs(settings.METRIC_CRS)
-        self.place_ids = list(polys["place_id"])
         extent = gpd.GeoDataFrame.from_features(data.extent["features"], crs=4326).to_crs(settings.METRIC_CRS)
         river = gpd.GeoDataFrame.from_features(data.river["features"], crs=4326).to_crs(settings.METRIC_CRS)
 
-        self.fig, ax = plt.subplots(figsize=(8.5, 9))
+        self.fig = Figure(figsize=(8.5, 9))
+        FigureCanvasAgg(self.fig)
         self.fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.05)
-        self.ax = ax
+        ax = self.ax = self.fig.add_subplot()
         for geom in extent.geometry:
             ax.add_patch(PathPatch(_path(geom), facecolor="#f4f1ea", edgecolor="#9e9e9e", linewidth=0.8))
-        self.approx = (polys["geometry_confidence"] == "approximate").to_numpy()
-        self.collections = {}
-        for flag, hatch, alpha in ((True, "///", 0.75), (False, None, 0.9)):
-            patches = [PathPatch(_path(g)) for g, a in zip(polys.geometry, self.approx) if a == flag]
-            if patches:
-                coll = PatchCollection(patches, hatch=hatch, alpha=alpha, linewidths=0.6, edgecolors="#333333")
-                ax.add_collection(coll)
-                self.collections[flag] = coll
+        # One collection per shape style; markers (sector-only places) drawn last, on top.
+        self.groups: list[tuple[list[str], PatchCollection, float, float]] = []
+        for confidence in ("sourced", "user-supplied", "approximate", "estimated", "marker"):
+            chosen = polys[polys["geometry_confidence"] == confidence]
+            if chosen.empty:
+                continue
+            opacity, dash, weight, _ = GEOMETRY_STYLES[confidence]
+            coll = PatchCollection([PathPatch(_path(g)) for g in chosen.geometry], linewidths=weight * 0.6,
+                                   edgecolors="#333333", linestyles=_DASHES.get(dash, "solid"))
+            ax.add_collection(coll)
+            self.groups.append((list(chosen["place_id"]), coll, opacity, weight * 0.6))
         for line in river.geometry:
             for part in getattr(line, "geoms", [line]):
                 x, y = part.xy
                 ax.plot(x, y, color="#5b9bd5", linewidth=3)
-        self.labels = []
-        for pid, geom in zip(self.place_ids, polys.geometry):
+        self.labels = {}
+        for pid, geom, confidence in zip(polys["place_id"], polys.geometry, polys["geometry_confidence"]):
+            if confidence == "marker":
+                continue  # a sector estimate's circle is too small to carry a label legibly
             p = geom.representative_point()
-            self.labels.append(ax.text(p.x, p.y, _short(data.gazetteer[pid].name), ha="center", va="center",
-                                       fontsize=6))
+            self.labels[pid] = ax.text(p.x, p.y, _short(data.gazetteer[pid].name), ha="center", va="center",
+                                       fontsize=5.5, parse_math=False)
         minx, miny, maxx, maxy = extent.total_bounds
         ax.set_xlim(minx - 500, maxx + 500)
         ax.set_ylim(miny - 500, maxy + 500)
@@ -90,36 +100,43 @@ class SnapshotRenderer:
         ax.annotate("N", xy=(maxx, maxy - 200), xytext=(maxx, maxy - 1200), ha="center", fontsize=10,
                     arrowprops={"arrowstyle": "->"})
         ax.set_axis_off()
-        handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="#333", label=s.label) for s in ControlStatus]
-        handles.append(Patch(facecolor="white", edgecolor="#333", hatch="///", label="approximate polygon"))
-        handles.append(Patch(facecolor="white", edgecolor=DISPUTED_EDGE, linewidth=2, label="disputed that day"))
-        self.legend = ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.95)
+        handles = [Patch(facecolor=to_rgba(shown_color(k, initial), ASSUMED_OPACITY if k == "assumed" else 0.72),
+                         edgecolor="#333", linestyle=":" if k == "assumed" else "-", label=shown_label(k, initial))
+                   for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
+        handles += [Patch(facecolor="white", edgecolor="#333", linestyle=_DASHES.get(dash, "solid"), label=text)
+                    for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied"]
+        handles.append(Line2D([], [], color=DISPUTED_EDGE, linewidth=2.5, label="disputed: same-day reports disagree"))
+        self.shown_keys = [k for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
+        self.legend = ax.legend(handles=handles, loc="lower right", fontsize=6.5, framealpha=0.95)
         self.title = ax.set_title("", fontsize=13)
         undrawn = len(data.undrawn)
-        self.fig.text(0.02, 0.012, SOURCE_LINE + (f" {undrawn} claimed places have no polygon." if undrawn else ""),
-                      fontsize=6.5, wrap=True)
+        self.fig.text(0.02, 0.012, SOURCE_LINE + (f" {undrawn} claimed places are not located." if undrawn else ""),
+                      fontsize=6, wrap=True)
 
     def render(self, day: date) -> bytes:
         """The PNG of who held what on ``day``."""
         tl = self.data.timeline
-        states = [tl.state(pid, day) for pid in self.place_ids]
-        for flag, coll in self.collections.items():
-            chosen = [s for s, a in zip(states, self.approx) if a == flag]
-            coll.set_facecolors([STATUS_COLORS[s.status] for s in chosen])
-            coll.set_edgecolors([DISPUTED_EDGE if s.disputed else "#333333" for s in chosen])
-            coll.set_linewidths([2.2 if s.disputed else 0.6 for s in chosen])
-        for text, state in zip(self.labels, states):
-            text.set_color("white" if state.status is ControlStatus.IS_CONTROL else "black")
+        for place_ids, coll, opacity, weight in self.groups:
+            states = [tl.state(pid, day) for pid in place_ids]
+            coll.set_facecolors([to_rgba(shown_color(s.shown, tl.initial), ASSUMED_OPACITY if s.assumed else opacity)
+                                 for s in states])
+            coll.set_edgecolors([DISPUTED_EDGE if s.disputed else (0.2, 0.2, 0.2, 0.5 if s.assumed else 1)
+                                 for s in states])
+            coll.set_linewidths([2.2 if s.disputed else weight for s in states])
+        for pid, text in self.labels.items():
+            state = tl.state(pid, day)
+            dark = state.status is ControlStatus.IS_CONTROL and not state.assumed
+            text.set_color("white" if dark else "black")
         everyone = tl.on(day)
-        for text, status in zip(self.legend.get_texts(), ControlStatus):
-            text.set_text(f"{status.label} ({sum(s.status is status for s in everyone)})")
-        self.title.set_text(f"East Mosul: who held what on {day.strftime('%-d %B %Y')}")
+        for text, key in zip(self.legend.get_texts(), self.shown_keys):
+            text.set_text(f"{shown_label(key, tl.initial)} ({sum(s.shown == key for s in everyone)})")
+        self.title.set_text(f"East Mosul: who held what on {format_day(day)}")
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None})
         return buffer.getvalue()
 
     def close(self) -> None:
-        plt.close(self.fig)
+        self.fig.clear()
 
 
 def render_snapshot(data: MapData, day: date, dpi: int = 110) -> bytes:
@@ -129,3 +146,6 @@ def render_snapshot(data: MapData, day: date, dpi: int = 110) -> bytes:
         return renderer.render(day)
     finally:
         renderer.close()
+
+
+__all__ = ["SnapshotRenderer", "render_snapshot"]

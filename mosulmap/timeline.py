@@ -60,6 +60,22 @@ class ControlState:
     disputed: bool
     claim_ids: tuple[str, ...]
     basis: str  # "claim", "whole east bank", or "default"
+    last_report: date | None = None  # the latest claim on or before the day that bears on the place
+
+    @property
+    def assumed(self) -> bool:
+        """No report supports this state: it is the documented default, not a fact."""
+        return self.basis == "default"
+
+    @property
+    def age(self) -> int | None:
+        """Days since the last report, or None before any."""
+        return (self.day - self.last_report).days if self.last_report else None
+
+    @property
+    def shown(self) -> str:
+        """What the map shows: the status, or "assumed" for a state no claim supports."""
+        return "assumed" if self.assumed else self.status.value
 
 
 @dataclass
@@ -111,6 +127,9 @@ class Timeline:
                 "disputed": s.disputed,
                 "claim_ids": ";".join(s.claim_ids),
                 "basis": s.basis,
+                "assumed": s.assumed,
+                "last_report": s.last_report.isoformat() if s.last_report else "",
+                "days_since_report": s.age if s.age is not None else "",
             }
             for day_index in range(len(self.days))
             for pid in self.place_ids
@@ -130,7 +149,10 @@ class Timeline:
                 "disputed": s.disputed,
                 "claim_ids": ";".join(s.claim_ids),
                 "basis": s.basis,
+                "assumed": s.assumed,
+                "last_report": s.last_report.isoformat() if s.last_report else "",
                 "time_precision": _time_precision([self.claims[c] for c in s.claim_ids]),
+                "confidence": _confidence([self.claims[c] for c in s.claim_ids]),
             }
             for pid in self.place_ids
             for _, last, s in self.runs(pid)
@@ -138,10 +160,16 @@ class Timeline:
         return pd.DataFrame(rows)
 
     def counts(self) -> pd.DataFrame:
-        """Number of neighbourhoods per status per day (index: day)."""
+        """Neighbourhoods per shown state per day (index: day): the statuses a claim supports, and
+        ``assumed`` (the default, no report yet) apart from them."""
         frame = self.to_frame()
-        table = frame.pivot_table(index="date", columns="status", values="place_id", aggfunc="count", fill_value=0)
-        return table.reindex(columns=[s.value for s in ControlStatus], fill_value=0)
+        frame["shown"] = frame["status"].where(~frame["assumed"].astype(bool), "assumed")
+        table = frame.pivot_table(index="date", columns="shown", values="place_id", aggfunc="count", fill_value=0)
+        return table.reindex(columns=SHOWN, fill_value=0)
+
+    def stale(self, day: date, days: int = 14) -> list[ControlState]:
+        """States on ``day`` that rest on a report older than ``days`` days (assumed ones excluded)."""
+        return [s for s in self.on(day) if not s.assumed and s.age is not None and s.age > days]
 
     def disputed_days(self) -> pd.DataFrame:
         """Every (day, place) whose same-day claims disagree, with the claims."""
@@ -150,7 +178,16 @@ class Timeline:
 
 
 def _key(state: ControlState) -> tuple:
-    return state.status, state.disputed, state.claim_ids, state.basis
+    return state.status, state.disputed, state.claim_ids, state.basis, state.last_report
+
+
+SHOWN = [s.value for s in ControlStatus] + ["assumed"]
+
+
+def _confidence(claims: list[Claim]) -> str:
+    """The lowest stated confidence among a state's claims ("" when none is stated)."""
+    stated = [c.confidence for c in claims if c.confidence]
+    return min(stated, key=("low", "medium", "high").index) if stated else ""
 
 
 def _time_precision(claims: list[Claim]) -> int | None:
@@ -255,7 +292,8 @@ def _place_states(
             since = day  # a status only changes on a day that brings new claims
         else:
             since = out[-1].since
-        out.append(ControlState(pid, day, status, since, disputed, ids, basis))
+        last = max((d for d in (last_own, last_blanket) if d is not None), default=None)
+        out.append(ControlState(pid, day, status, since, disputed, ids, basis, last))
     return out
 
 

@@ -37,13 +37,13 @@ def site(tmp_path_factory):
     return out
 
 
-def _open(browser, path: Path):
+def _open(browser, path: Path, fragment: str = ""):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("request", lambda r: errors.append(f"network: {r.url}") if not r.url.startswith("file:") else None)
-    page.goto(path.resolve().as_uri())
+    page.goto(path.resolve().as_uri() + fragment)
     page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
     return page, errors
 
@@ -52,13 +52,29 @@ def _fills(page) -> list[str]:
     return page.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))")
 
 
+def _drawn() -> int:
+    from mosulmap.polygons import load_polygons
+
+    return len(load_polygons())
+
+
+def _styles(page) -> list[tuple[str, float]]:
+    return page.eval_on_selector_all(
+        "path.leaflet-interactive",
+        "els => els.map(e => [e.getAttribute('fill'), parseFloat(e.getAttribute('fill-opacity'))])")
+
+
 def test_dated_map_draws_polygons_legend_title_without_errors(browser, site):
     page, errors = _open(browser, site / "maps" / "2016-11-04.html")
-    assert page.locator("path.leaflet-interactive").count() == 36
-    assert "who held what on 4 November 2016" in page.locator(".mm-title h1").inner_text()
+    assert page.locator("path.leaflet-interactive").count() == _drawn()
+    assert "who held what on Fri 4 Nov 2016" in page.locator(".mm-title h1").inner_text()
     legend = page.locator(".mm-legend").inner_text()
-    assert "government-held" in legend and "IS-held" in legend and "approximate" in legend
-    assert len(set(_fills(page))) >= 2  # more than one status on the map
+    for text in ("government-held", "IS-held", "assumed IS-held: no report yet", "cell around a sourced point",
+                 "only the sector is known", "disputed"):
+        assert text in legend, text
+    styles = _styles(page)
+    assert len({fill for fill, _ in styles}) >= 2  # more than one status on the map
+    assert any(o < 0.3 for _, o in styles) and any(o > 0.5 for _, o in styles)  # assumed apart from reported
     page.locator("path.leaflet-interactive").first.click(force=True)
     assert page.locator(".leaflet-popup-content").count() == 1
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -69,19 +85,54 @@ def test_dated_map_draws_polygons_legend_title_without_errors(browser, site):
 
 def test_slider_moves_through_the_battle(browser, site):
     page, errors = _open(browser, site / "timeline.html")
-    assert page.locator("path.leaflet-interactive").count() == 36
-    assert page.locator("#mm-date").inner_text() == "2016-10-17"
-    first = _fills(page)
-    assert set(first) == {"#262626"}  # everything IS-held before the offensive reached the city
+    assert page.locator("path.leaflet-interactive").count() == _drawn()
+    assert page.locator("#mm-date").inner_text() == "Mon 17 Oct 2016"
+    first = _styles(page)
+    assert all(o < 0.3 for _, o in first)  # before the offensive reached the city nothing is reported
     page.locator("#mm-slider").fill("50")  # 6 Dec 2016
-    assert page.locator("#mm-date").inner_text() == "2016-12-06"
-    later = _fills(page)
-    assert later != first and "#1a9850" in later
+    assert page.locator("#mm-date").inner_text() == "Tue 6 Dec 2016"
+    assert page.evaluate("window.location.hash") == "#2016-12-06"  # the address follows the slider
+    later = _styles(page)
+    assert later != first and "#009e73" in {f for f, _ in later}
     assert "of 102 neighbourhoods" in page.locator("#mm-counts").inner_text()
     page.locator("path.leaflet-interactive").first.hover(force=True)
     assert page.locator(".leaflet-tooltip").count() == 1
     page.screenshot(path=str(SHOTS / "slider-map.png"))
     assert errors == []
+    page.close()
+
+
+def test_slider_plays_steps_and_opens_the_day_in_the_address(browser, site):
+    page, errors = _open(browser, site / "timeline.html", "#2016-11-24")
+    assert page.locator("#mm-date").inner_text() == "Thu 24 Nov 2016"
+    page.locator("#mm-next").click()
+    after = page.evaluate("parseInt(document.getElementById('mm-slider').value, 10)")
+    assert after > 38  # the next day on which something changed
+    page.locator("#mm-prev").click()
+    assert page.evaluate("parseInt(document.getElementById('mm-slider').value, 10)") < after
+    page.locator("#mm-play").click()
+    start = page.evaluate("parseInt(document.getElementById('mm-slider').value, 10)")
+    page.wait_for_function(f"parseInt(document.getElementById('mm-slider').value, 10) > {start + 1}", timeout=5000)
+    page.locator("#mm-play").click()  # pause
+    paused = page.evaluate("parseInt(document.getElementById('mm-slider').value, 10)")
+    page.wait_for_timeout(800)
+    assert page.evaluate("parseInt(document.getElementById('mm-slider').value, 10)") == paused
+    assert errors == []
+    page.close()
+
+
+def test_map_is_usable_on_a_phone(browser, site):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((site / "timeline.html").resolve().as_uri())
+    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
+    panel = page.locator(".mm-panel").bounding_box()
+    assert panel["height"] <= 60  # folded to one line; it opens on a tap
+    box = page.locator(".leaflet-container").bounding_box()
+    assert box["width"] == 390
+    slider = page.locator(".mm-slider").bounding_box()
+    assert slider["x"] >= 0 and slider["x"] + slider["width"] <= 390 and slider["y"] + slider["height"] <= 844
+    page.locator("#mm-next").click()  # the controls are not covered by the folded boxes
+    page.screenshot(path=str(SHOTS / "phone-390x844.png"))
     page.close()
 
 
@@ -144,7 +195,7 @@ def test_two_thousand_hostile_rows_show_as_text_and_nothing_runs(browser, hostil
         if day_index:
             page.locator("#mm-slider").fill(day_index)
         popups = _every_popup(page)
-        assert len(popups) == 36
+        assert len(popups) == _drawn()
         shown = "\n".join(popups)
         assert "<script>window.__xss=1</script>" in shown and "{{7*7}}" in shown
         assert "[__proto__]" in shown and "[constructor]" in shown  # ids from data, looked up in a Map

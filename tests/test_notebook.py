@@ -41,7 +41,7 @@ def test_widgets_update_in_place(ex):
     slider, view = box.children
     before = view.value
     slider.value = date(2016, 12, 20)
-    assert view.value != before and "20 December 2016" in view.value  # same widget, new map
+    assert view.value != before and "Tue 20 Dec 2016" in view.value  # same widget, new map
     lookup = ex.lookup_widget()
     assert len(lookup.children) == 2
 

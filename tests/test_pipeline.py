@@ -3,6 +3,7 @@
 import csv
 import json
 from datetime import date
+from html import escape
 
 import pytest
 from click.testing import CliRunner
@@ -59,18 +60,25 @@ def test_control_geojson_has_time_intervals_and_precision(built):
     gogjali = [f["properties"] for f in features if f["properties"]["place_id"] == "gogjali"]
     assert gogjali[0]["valid_from"] == "2016-10-17" and gogjali[0]["status"] == "is_control"
     assert all(a["valid_to"] < b["valid_from"] for a, b in zip(gogjali, gogjali[1:]))
-    assert {f["properties"]["geo_precision"] for f in features} == {2, 3}
+    assert {f["properties"]["geo_precision"] for f in features} == {1, 2, 3}  # Rashidiya's outline is 1
+    palestine = next(f["properties"] for f in features if f["properties"]["place_id"] == "palestine")
+    assert (palestine["coord_method"], palestine["uncertainty_m"], palestine["geo_precision"]) == (
+        "sector_estimate", 1800, 3)
     assert any(f["geometry"] is None for f in features)  # claimed places with no polygon stay in the table
 
 
 def test_day_map_content(built):
     out, _ = built
     html = (out / "maps" / "2016-11-04.html").read_text()
-    assert "East Mosul: who held what on 4 November 2016" in html
+    assert "East Mosul: who held what on Fri 4 Nov 2016" in html
     assert "cdn." not in html and "../lib/leaflet.js" in html  # works offline
-    assert "Karkukli" in html and "Claimed places with no polygon" in html  # listed, not drawn
+    assert "Claimed places no source locates" in html
+    data = pipeline.prepare(pipeline.load_inputs(), end=END)
+    assert data.undrawn  # e.g. Domiz: named by claims, located by no source
+    for pid in data.undrawn:
+        assert escape(data.gazetteer[pid].name) in html, pid
     assert "Tisaee" not in html or "Names not on the map" in html
-    assert "approximate polygon" in html and "disputed" in html
+    assert "cell around a sourced point" in html and "disputed" in html and "assumed IS-held: no report yet" in html
 
 
 def test_rebuild_is_byte_identical(tmp_path):
@@ -119,7 +127,7 @@ def test_cli_build_and_render(tmp_path):
     first = (tmp_path / "u" / "control.csv").read_text().splitlines()[1]
     assert first.split(",")[3] == "unknown"
     assert "shown unknown." in (tmp_path / "u" / "index.html").read_text()
-    assert "Default before any claim: unknown<" in (tmp_path / "u" / "maps" / "2016-10-17.html").read_text()
+    assert "assumed unknown: no report yet" in (tmp_path / "u" / "maps" / "2016-10-17.html").read_text()
     one = CliRunner().invoke(main, ["render", "--date", "2016-11-04", "--out", str(tmp_path / "r")])
     assert one.exit_code == 0, one.output
     assert (tmp_path / "r" / "maps" / "2016-11-04.html").exists()

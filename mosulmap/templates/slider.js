@@ -14,13 +14,20 @@
         }
         return null;
     }
-    // Every text fragment in D was HTML-escaped in Python; only fixed labels and ISO dates are added here.
-    function statusLine(place, day) {
+    function ageOf(iv, day) { return iv[7] === null ? null : day - iv[7]; }
+    function changedOn(place, day) {
         var iv = stateAt(place, day);
-        var s = D.statuses[iv[2]];
+        return day > 0 && iv[0] === day;
+    }
+    // Every text fragment in D was HTML-escaped in Python; only fixed labels and dates are added here.
+    function statusLine(place, day) {
+        var iv = stateAt(place, day), s = D.shown[iv[2]];
+        if (iv[2] === D.assumedCode) { return "<b>" + s.label + "</b> <span class='mm-basis'>(the default)</span>"; }
+        var age = ageOf(iv, day);
         var line = "<b>" + s.label + "</b>" + (iv[5] ? " since " + iv[5] : "");
-        if (iv[3]) { line += " <span class='mm-disputed'>disputed</span>"; }
-        return line + " <span class='mm-basis'>(" + iv[6] + ")</span>";
+        if (iv[3]) { line += " <span class='mm-disputed'>disputed: reports of " + D.labels[Math.max(0, iv[7])] + " disagree</span>"; }
+        if (changedOn(place, day)) { line += " <span class='mm-changed'>changed on " + D.labels[day] + "</span>"; }
+        return line + " <span class='mm-basis'>(" + iv[6] + (age ? "; last report " + age + " day" + (age === 1 ? "" : "s") + " ago" : "; reported that day") + ")</span>";
     }
     function popup(place, day) {
         var iv = stateAt(place, day), rows = [];
@@ -31,14 +38,19 @@
             if (iv[4].indexOf(h[1]) >= 0) { row = row.replace("<tr>", "<tr class='mm-current'>"); }
             rows.push(row);
         }
-        return place.header + "<p>" + statusLine(place, day) + "</p>" + D.geom[place.geom] +
+        return place.header + "<p>" + statusLine(place, day) + "</p>" + (place.geom === null ? "" : D.geom[place.geom]) +
             (rows.length ? "<table class='mm-claims'>" + D.claimHead + rows.join("") + "</table>"
-                         : "<p class='mm-none'>No claim yet: default state.</p>");
+                         : "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>");
     }
+    // The same rules as mosulmap.style.leaflet_style.
     function style(place, day) {
-        var iv = stateAt(place, day), s = D.statuses[iv[2]], approx = place.approx;
-        return {fillColor: s.color, fillOpacity: approx ? 0.55 : 0.8, color: iv[3] ? "#c0392b" : "#333333",
-                weight: iv[3] ? 3 : 1.2, dashArray: approx ? "5 4" : null, opacity: 1};
+        var iv = stateAt(place, day), s = D.shown[iv[2]], shape = place.shape;
+        var assumed = iv[2] === D.assumedCode, age = ageOf(iv, day);
+        var recent = iv[3] && (age === null || age <= D.recentDispute), changed = changedOn(place, day);
+        return {fillColor: s.color, fillOpacity: assumed ? D.assumedOpacity : shape[0],
+                color: iv[3] ? D.disputedEdge : (changed ? "#0072b2" : "#333333"),
+                weight: recent ? 3.5 : (iv[3] || changed ? 2.5 : shape[2]),
+                dashArray: assumed ? "1 4" : (iv[3] && !recent ? "6 3" : shape[1]), opacity: assumed ? 0.6 : 1};
     }
     var layer = L.geoJSON(D.places, {
         style: function (f) { return style(D.meta[f.properties.i], current); },
@@ -53,20 +65,56 @@
     var label = document.getElementById("mm-date");
     var counts = document.getElementById("mm-counts");
     var nopoly = document.getElementById("mm-nopoly");
-    function update() {
-        current = parseInt(slider.value, 10);
+    var play = document.getElementById("mm-play");
+    var timer = null;
+    function show(day, fromHash) {
+        current = Math.max(0, Math.min(D.days.length - 1, day));
+        slider.value = current;
         layer.eachLayer(function (l) { l.setStyle(style(D.meta[l.feature.properties.i], current)); });
-        label.textContent = D.days[current];
+        label.textContent = D.labels[current];
         var n = D.counts[current];
-        counts.innerHTML = D.statusOrder.map(function (c) {
-            return "<span class='mm-count'><i style='background:" + D.statuses[c].color + "'></i>" +
-                n[c] + " " + D.statuses[c].label + "</span>"; }).join(" ") +
-            " <span class='mm-basis'>of " + D.total + " neighbourhoods</span>";
+        counts.innerHTML = D.shown.map(function (s, c) {
+            return n[c] ? "<span class='mm-count'><i style='background:" + s.color + ";opacity:" + s.opacity + "'></i>" +
+                n[c] + " " + s.label + "</span>" : "";
+        }).join(" ") + " <span class='mm-basis'>of " + D.total + " neighbourhoods</span>";
         nopoly.innerHTML = D.nopoly.map(function (p) {
             return "<li>" + p.tip + ": " + statusLine(p, current) + "</li>"; }).join("");
         layer.eachLayer(function (l) { if (l.isPopupOpen()) { l.setPopupContent(popup(D.meta[l.feature.properties.i], current)); } });
+        if (!fromHash && window.history && window.history.replaceState) {
+            window.history.replaceState(null, "", "#" + D.days[current]);
+        }
     }
-    slider.addEventListener("input", update);
-    update();
-    window.mosulmapSlider = {layer: layer, slider: slider, update: update, days: D.days, meta: D.meta};
+    function step(direction) {
+        var target = direction > 0 ? D.changes.find(function (c) { return c > current; })
+                                   : D.changes.slice().reverse().find(function (c) { return c < current; });
+        if (target !== undefined) { show(target); }
+    }
+    function toggle() {
+        if (timer) { clearInterval(timer); timer = null; play.textContent = "▶ play"; return; }
+        if (current >= D.days.length - 1) { show(0); }
+        play.textContent = "❚❚ pause";
+        timer = setInterval(function () {
+            if (current >= D.days.length - 1) { toggle(); return; }
+            show(current + 1);
+        }, 350);
+    }
+    function fromHash() {
+        var i = D.days.indexOf(window.location.hash.replace("#", ""));
+        if (i >= 0) { show(i, true); return true; }
+        return false;
+    }
+    slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+    play.addEventListener("click", toggle);
+    document.getElementById("mm-prev").addEventListener("click", function () { step(-1); });
+    document.getElementById("mm-next").addEventListener("click", function () { step(1); });
+    document.addEventListener("keydown", function (e) {
+        if (e.target === slider) { return; }  // the range input moves by a day on its own
+        if (e.key === "ArrowRight") { show(current + 1); } else if (e.key === "ArrowLeft") { show(current - 1); }
+        else if (e.key === " ") { e.preventDefault(); toggle(); }
+        else if (e.key === "PageDown") { step(1); } else if (e.key === "PageUp") { step(-1); }
+    });
+    window.addEventListener("hashchange", fromHash);
+    if (!fromHash()) { show(D.start, true); }
+    window.mosulmapSlider = {layer: layer, slider: slider, show: show, update: function () { show(parseInt(slider.value, 10)); },
+                             days: D.days, meta: D.meta, toggle: toggle, step: step};
 })();
