@@ -11,15 +11,19 @@ candidates. Batches are resolved with one vectorised ``rapidfuzz.process.cdist``
 
 from __future__ import annotations
 
+import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from mosulmap import settings
 from mosulmap.gazetteer import Gazetteer, Scope, load_gazetteer
 from mosulmap.normalize import ARABIC_RE, consonants, family_base, has_arabic, normalise, phonetic, skeleton
 
@@ -98,6 +102,25 @@ class Match:
         return data
 
 
+PLACE_WORD = re.compile(r"\b(?:neighbou?rhoods?|districts?|quarters?|areas?|hayy?|hai)\b|حي|منطقة", re.I)
+BUILDING_WORD = re.compile(r"\b(?:shrine|mosque|hospital|hotel|palaces?|base|camp|factory|plant|station|bridge|school|"
+                           r"college)$", re.I)
+
+
+def _names_a_building(name: str, place) -> bool:
+    """A variant that names a building in a neighbourhood (landmarks keep their own names)."""
+    return bool(BUILDING_WORD.search(name.strip())) and "landmark" not in place.feature_type
+
+
+def _load_common_words(path: str | Path) -> dict[str, str]:
+    """Normalised ordinary words -> meaning, from ``gazetteer/common_words.csv`` (none if absent)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return {normalise(r["word"]): r["meaning"] for r in csv.DictReader(handle) if r.get("word")}
+
+
 def _exact_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -113,8 +136,9 @@ class Resolver:
 
     levels = ("exact", "normalised", "phonetic", "skeleton", "consonants")
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, common_words: str | Path | None = None) -> None:
         self.gazetteer = gazetteer or load_gazetteer()
+        self._common = _load_common_words(common_words or settings.COMMON_WORDS_CSV)
         self._order = {p.place_id: i for i, p in enumerate(self.gazetteer)}
         self._index: dict[str, dict[str, set[str]]] = {lvl: defaultdict(set) for lvl in self.levels}
         self._spelling: dict[tuple[str, str, str], str] = {}
@@ -131,6 +155,8 @@ class Resolver:
         by_skeleton = {skeleton(phonetic(base)): m for base, m in groups.items()}
         for place in self.gazetteer:
             for name in place.names:
+                if _names_a_building(name, place):
+                    continue  # "Nabi Younis shrine" is the shrine, not the neighbourhood around it
                 norm = normalise(name)
                 members = by_skeleton.get(skeleton(phonetic(norm))) if family_base(norm) == norm else None
                 if members and place.place_id not in members:
@@ -222,6 +248,9 @@ class Resolver:
         norm = keys["normalised"]
         if not norm.strip():
             return Match(query, MatchStatus.UNRESOLVED, reason="no letters to match")
+        if norm in self._common and not PLACE_WORD.search(query):
+            return Match(query, MatchStatus.UNRESOLVED,
+                         reason=f"an ordinary word ({self._common[norm]}): a place only with حي / منطقة / 'district'")
         if len(norm) > MAX_NAME_LENGTH:
             return Match(query, MatchStatus.UNRESOLVED, reason="too long to be a place name")
         attempts = [keys]

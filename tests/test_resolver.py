@@ -76,8 +76,38 @@ def test_arabic_queries_do_not_score_falsely_high(resolver):
 def test_every_gazetteer_spelling_finds_its_own_place(resolver, gazetteer):
     names = [(p.place_id, n) for p in gazetteer for n in p.names]
     matches = resolver.resolve_many([n for _, n in names])
-    misses = [(pid, n, m.status) for (pid, n), m in zip(names, matches) if pid not in m.place_ids]
-    assert misses == []
+    misses = [(pid, n, m) for (pid, n), m in zip(names, matches) if pid not in m.place_ids]
+    # The only exceptions, each by design: an ordinary word on its own (bare الشرطة is "the police"),
+    # a variant that names a building (the Nabi Younis shrine), and a name shared by two places.
+    for pid, name, match in misses:
+        assert "ordinary word" in match.reason or name.endswith("shrine"), (pid, name, match.status)
+    assert {n for _, n, _ in misses} >= {"الشرطة"}
+    shared = resolver.resolve("Nasr")
+    assert shared.status is MatchStatus.AMBIGUOUS and set(shared.place_ids) == {"nasr", "nasr-west"}
+
+
+def test_varied_spellings_by_class(resolver):
+    # Spellings of the kinds that reports use and the gazetteer does not list, one class each.
+    cases = {
+        "Wahdeh": "wahda", "Wahdah": "wahda", "Hadhba": "hadba", "Khazra": "khadra", "Khadhra": "khadra",
+        "Samaah": "samah", "Zohoor": "zuhur", "Gog Jali": "gogjali", "Kok Jali": "gogjali", "Faysaliya": "faisaliya",
+        "al-Qadisiya al-Uola": "qadisiya-al-ula", "Qadisiyah al-Thaaniya": "qadisiya-al-thaniya",
+        "حي السماح": "samah", "حي القدس": "quds", "منطقة البكر": "bakr", "حي العربي": "arabi", "حي \"العربي\"": "arabi",
+        "حي نينوى": "nineveh-al-sharqiya", "بيسان": "bisan", "Aalam": "alam", "al-Ilam": "alam",
+        "Shuhada": "shuhada-east", "Saha": "sihha", "Rashidiyeh": "rashidiya", "Mishraq": "mishraq",
+    }
+    wrong = []
+    for spelling, place in cases.items():
+        match = resolver.resolve(spelling)
+        if match.is_resolved and match.place_ids != (place,):
+            wrong.append((spelling, match.place_ids))
+    assert wrong == []  # no confident wrong answer
+    right = sum(resolver.resolve(s).place_ids == (p,) for s, p in cases.items())
+    assert right / len(cases) >= 0.98
+    for outside in ("Baghdad", "Erbil", "Kirkuk", "Tikrit", "Raqqa", "Dohuk"):
+        assert resolver.resolve(outside).status is MatchStatus.OUT_OF_SCOPE, outside
+    for word in ("University", "الشرطة", "Health", "Nabi Younis shrine"):
+        assert not resolver.resolve(word).is_resolved, word
 
 
 def test_out_of_scope_spellings_never_resolve_to_an_east_bank_place(resolver, gazetteer):

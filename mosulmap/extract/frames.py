@@ -28,7 +28,7 @@ from mosulmap.extract.timex import Timex
 
 CLAUSE_SPLIT = re.compile(
     r"(,?\s+(?:while|whereas|but|although|though|even though|when|after|because|until|"
-    r"as(?=\s+(?-i:[a-z]))"
+    r"(?<!well )as(?=\s+(?-i:[a-z]))"
     r"(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
     r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*|،\s*(?=و[\u0621-\u064A]{3,}))",
     re.I,
