@@ -399,11 +399,20 @@ def build(
 def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -> Path:
     """Render the map of one day into ``OUT/maps/DAY.html`` (plus the Leaflet files it needs)."""
     out = Path(out_dir or settings.OUTPUT_DIR)
-    data = prepare(load_inputs(**inputs_options))
+    inputs = load_inputs(**inputs_options)
+    data = prepare(inputs)
     tl = data.timeline
     if not tl.start <= day <= tl.end:
         raise MosulmapError(f"{day} is outside the timeline {tl.start}..{tl.end}")
     lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
     for name in ("leaflet.js", "leaflet.css"):
         atomic_write_bytes(out / "lib" / name, lib.joinpath(name).read_bytes())
-    return atomic_write_text(out / "maps" / f"{day.isoformat()}.html", render_day(data, day))
+    path = atomic_write_text(out / "maps" / f"{day.isoformat()}.html", render_day(data, day))
+    # The index links every dated map in the folder, this one included.
+    days = sorted(date.fromisoformat(p.stem) for p in (out / "maps").glob("*.html")
+                  if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.stem))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() \
+        else build_summary(inputs, data, days)
+    snapshots = all((out / "snapshots" / f"{d.isoformat()}.png").exists() for d in days)
+    atomic_write_text(out / "index.html", render_index(data, days, summary, snapshots))
+    return path

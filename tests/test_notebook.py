@@ -71,3 +71,6 @@ def test_notebook_is_stored_without_outputs_and_runs_top_to_bottom(tmp_path):
     assert errors == []
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "'Qadsiya'    -> group" in text and "'Zanjili'    -> out_of_scope" in text
+    # The status chart is drawn inline: importing the PNG renderer must not switch matplotlib's backend.
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert images, "the notebook shows no chart"

@@ -131,6 +131,7 @@ def test_cli_build_and_render(tmp_path):
     one = CliRunner().invoke(main, ["render", "--date", "2016-11-04", "--out", str(tmp_path / "r")])
     assert one.exit_code == 0, one.output
     assert (tmp_path / "r" / "maps" / "2016-11-04.html").exists()
+    assert 'href="maps/2016-11-04.html"' in (tmp_path / "r" / "index.html").read_text()  # the index links it
     bad = CliRunner().invoke(main, ["build", "--out", str(out), "--claims", str(tmp_path / "absent.csv")])
     assert bad.exit_code == 2 and "absent.csv" in bad.output and "Traceback" not in bad.output
 
