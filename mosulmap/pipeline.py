@@ -331,7 +331,27 @@ def build_summary(inputs: Inputs, data: MapData, days: list[date]) -> dict[str, 
         f"assumed on {tl.end.isoformat()} (no report names them)": sum(s.assumed for s in last),
         f"stale on {tl.end.isoformat()} (last report over 14 days old)":
             ", ".join(f"{gaz[s.place_id].name} ({s.age} days)" for s in sorted(stale, key=lambda s: -s.age)) or "none",
+        "longest stale states (no new report for over 14 days)": _stale_runs(tl, gaz) or "none",
     }
+
+
+def _stale_runs(tl, gaz, days: int = 14, most: int = 12) -> str:
+    """The places that sat longest in one reported state with no report newer than ``days``."""
+    runs = []
+    for pid in tl.place_ids:
+        best, length, first = None, 0, None
+        for state in tl.states[pid]:
+            if not state.assumed and state.age is not None and state.age > days:
+                length, first = (length + 1, first or state)
+                if best is None or length > best[0]:
+                    best = (length, first)
+            else:
+                length, first = 0, None
+        if best:
+            runs.append((best[0], pid, best[1]))
+    runs.sort(key=lambda r: (-r[0], r[1]))
+    return ", ".join(f"{gaz[pid].name} {s.status.label} {n + days} days from {s.last_report.isoformat()}"
+                     for n, pid, s in runs[:most])
 
 
 def build(

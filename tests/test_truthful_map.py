@@ -153,3 +153,12 @@ def test_merged_places_carry_their_claims(bundled):
     assert alam and "alam" in data.drawn  # the 9 Dec "Alam liberated" claim is on the drawn place
     assert not any(c.place_canonical == "Elam (al-I'lam)" and c.place_ids != ("alam",)
                    for c in data.timeline.claims.values())
+
+
+def test_the_summary_names_the_states_that_went_longest_without_a_report(bundled):
+    inputs, data = bundled
+    text = pipeline.build_summary(inputs, data, [])["longest stale states (no new report for over 14 days)"]
+    name = text.split(" government-held")[0].split(" contested")[0]
+    place = next(p for p in data.gazetteer if p.name == name)
+    ages = [s.age for s in data.timeline.states[place.place_id] if not s.assumed and s.age is not None]
+    assert max(ages) > 60  # weeks with no report behind the state shown
