@@ -43,11 +43,11 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _round_coords(obj: Any, decimals: int) -> Any:
+def round_coords(obj: Any, decimals: int) -> Any:
     if isinstance(obj, (list, tuple)):
         if obj and isinstance(obj[0], (int, float)):
             return [round(float(v), decimals) for v in obj]
-        return [_round_coords(v, decimals) for v in obj]
+        return [round_coords(v, decimals) for v in obj]
     return obj
 
 
@@ -73,7 +73,7 @@ def geojson_dict(gdf: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> dict:
         geometry = None
         if geom is not None and not geom.is_empty:
             geometry = mapping(geom)
-            geometry = {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"], decimals)}
+            geometry = {"type": geometry["type"], "coordinates": round_coords(geometry["coordinates"], decimals)}
         props = {c: _clean(v) for c, v in zip(columns, row)}
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}

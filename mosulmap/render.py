@@ -22,11 +22,16 @@ from importlib import resources
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 from branca.element import Element, MacroElement
+from shapely.geometry import mapping, shape
 
+from mosulmap import settings
 from mosulmap.claims import Claim
+from mosulmap.context import landmarks, river_label, west_bank
+from mosulmap.frontline import front_runs
 from mosulmap.gazetteer import Gazetteer
-from mosulmap.io import geojson_dict
+from mosulmap.io import geojson_dict, round_coords
 from mosulmap.style import (
     ASSUMED_OPACITY,
     DISPUTED_EDGE,
@@ -73,9 +78,39 @@ class MapData:
         drawn = set(self.drawn)
         # Places with claims but nothing to draw are listed beside the map instead.
         self.undrawn = [p for p in self.timeline.place_ids if p not in drawn and self._has_claims(p)]
+        extent = shapely.union_all([shape(f["geometry"]) for f in self.extent["features"]])
+        self.fronts = front_runs(self.timeline, self.polygons, extent)
+        west = west_bank()
+        west_point = shapely.union_all([shape(f["geometry"]) for f in west["features"]]).representative_point() \
+            if west["features"] else None
+        self.context = {"west": west, "landmarks": landmarks(self.gazetteer),
+                        "riverLabel": list(river_label(self.river)),
+                        "westLabel": [west_point.y, west_point.x] if west_point is not None else None}
+        # Labels, larger places first (they win when labels collide).
+        metric = self.polygons.to_crs(settings.METRIC_CRS)
+        order = metric.assign(_a=metric.area).sort_values("_a", ascending=False)
+        self.labels = [[round(pt.y, 5), round(pt.x, 5), escape(_short(self.gazetteer[pid].name))]
+                       for pid, pt in zip(order["place_id"], order.to_crs(settings.WGS84).representative_point())]
+
+    def front(self, day: date) -> dict | None:
+        """The front line of ``day`` as a GeoJSON geometry (None when nothing is held)."""
+        i = (day - self.timeline.start).days
+        run = next(r for r in self.fronts if r.first <= i <= r.last)
+        return _round_geometry(run.line)
 
     def _has_claims(self, place_id: str) -> bool:
         return any(not self.gazetteer[c.place_ids[0]].is_whole_area for c in self.timeline.history[place_id])
+
+
+def _short(name: str) -> str:
+    return name.split(" (")[0]
+
+
+def _round_geometry(geom) -> dict | None:
+    if geom is None:
+        return None
+    g = mapping(geom)
+    return {"type": g["type"], "coordinates": round_coords(g["coordinates"], MAP_DECIMALS)}
 
 
 def _template(name: str) -> str:
@@ -233,6 +268,8 @@ def _legend(initial: ControlStatus) -> str:
     return (
         f'<div class="mm-box mm-legend"><b>Control, as reported</b>{reported}{assumed}'
         f'<b>Shape</b>{shapes}'
+        '<div><i style="background:#fff;border:0;border-top:3px dashed #000;height:0;margin-top:6px"></i>'
+        'front line: edge of the ground reported government-held</div>'
         f'<div>{_swatch("#ffffff", 1, _border(None, 3, DISPUTED_EDGE))}disputed: same-day reports disagree '
         f'(thin dashes: the disagreement is over {RECENT_DISPUTE_DAYS} days old)</div></div>'
     )
@@ -318,7 +355,8 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
     )
     with deterministic_ids():
         m = _base_map(data, lib)
-        payload = {"extent": data.extent, "river": data.river, "places": geojson_dict(places, MAP_DECIMALS)}
+        payload = {"extent": data.extent, "river": data.river, "places": geojson_dict(places, MAP_DECIMALS),
+                   "front": data.front(day), "labels": data.labels, **data.context}
         m.get_root().html.add_child(RawHTML(title + _legend(tl.initial) + panel))
         m.add_child(PageScript("map_layers.js", payload))
         return _titled(m.get_root().render(), f"East Mosul control, {day.isoformat()}")
@@ -374,7 +412,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
             per_day[i][codes[state.shown]] += 1
     payload = {
         "days": [d.isoformat() for d in tl.days],
-        "labels": [format_day(d) for d in tl.days],
+        "dayLabels": [format_day(d) for d in tl.days],
         "changes": [index[d] for d in tl.change_days()],
         "counts": per_day,
         "total": len(tl.place_ids),
@@ -396,6 +434,9 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
             gpd.GeoDataFrame({"i": list(range(len(meta)))}, geometry=list(polygons.geometry), crs=4326),
             MAP_DECIMALS,
         ),
+        "fronts": [[r.first, r.last, _round_geometry(r.line)] for r in data.fronts],
+        "labels": data.labels,
+        **data.context,
     }
     controls = (
         '<div class="mm-box mm-title"><h1>East Mosul: who held what on <span id="mm-date"></span></h1>'

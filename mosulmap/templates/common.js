@@ -1,7 +1,59 @@
-// Shared by the dated map and the slider map: the orientation layers drawn under the neighbourhoods.
-function mosulmapBase(map, extent, river) {
-    L.geoJSON(extent, {interactive: false,
-        style: {color: "#9e9e9e", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1}}).addTo(map);
-    L.geoJSON(river, {interactive: false, style: {color: "#5b9bd5", weight: 5, opacity: 0.9}}).addTo(map);
-    map.fitBounds(L.geoJSON(extent).getBounds(), {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
+// Shared by the dated map and the slider map: orientation layers, labels and the front line.
+function mosulmapBase(map, D) {
+    if (D.west && D.west.features.length) {
+        L.geoJSON(D.west, {interactive: false,
+            style: {color: "#c9c6bd", weight: 1, fillColor: "#ebe9e3", fillOpacity: 1}}).addTo(map);
+    }
+    L.geoJSON(D.extent, {interactive: false,
+        style: {color: "#9e9e9e", weight: 1, fillColor: "#f7f5ef", fillOpacity: 1}}).addTo(map);
+    L.geoJSON(D.river, {interactive: false, style: {color: "#5b9bd5", weight: 5, opacity: 0.9}}).addTo(map);
+    if (D.riverLabel) {
+        L.marker(D.riverLabel, {interactive: false, icon: L.divIcon({className: "mm-river", html: "Tigris", iconSize: null})}).addTo(map);
+    }
+    if (D.westLabel) {
+        L.marker(D.westLabel, {interactive: false, icon: L.divIcon({className: "mm-west", html: "West Mosul<br>(not mapped)", iconSize: null})}).addTo(map);
+    }
+    map.fitBounds(L.geoJSON(D.extent).getBounds(), {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
+}
+
+// Places and landmarks labelled at their representative points. Labels that would overlap a
+// label already shown (larger places first) are hidden, and shown again when zooming in frees room.
+function mosulmapLabels(map, labels, landmarks) {
+    var markers = labels.map(function (l) {
+        return L.marker([l[0], l[1]], {interactive: false, keyboard: false,
+            icon: L.divIcon({className: "mm-label", html: l[2], iconSize: null})}).addTo(map);
+    });
+    (landmarks.features || []).forEach(function (f) {
+        var c = f.geometry.coordinates, kind = f.properties.kind;
+        L.circleMarker([c[1], c[0]], {radius: kind === "bridge" ? 4 : 3, color: "#444", weight: 1,
+            fillColor: kind === "bridge" ? "#5b9bd5" : "#ffffff", fillOpacity: 1, interactive: false}).addTo(map);
+        markers.push(L.marker([c[1], c[0]], {interactive: false, keyboard: false,
+            icon: L.divIcon({className: "mm-label mm-landmark", html: f.properties.label, iconSize: null})}).addTo(map));
+    });
+    function declutter() {
+        var shown = [];
+        markers.forEach(function (m) {
+            var el = m.getElement();
+            if (!el) { return; }
+            el.style.visibility = "visible";
+            var r = el.getBoundingClientRect();
+            var hit = shown.some(function (s) { return r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top; });
+            if (hit) { el.style.visibility = "hidden"; } else { shown.push(r); }
+        });
+    }
+    map.on("zoomend moveend", declutter);
+    declutter();
+    return {markers: markers, declutter: declutter};
+}
+
+function mosulmapFront(map) {
+    var layer = L.geoJSON(null, {interactive: false,
+        style: {color: "#000000", weight: 3.5, opacity: 0.9, dashArray: "10 4", className: "mm-front"}}).addTo(map);
+    return {
+        layer: layer,
+        show: function (geometry) {
+            layer.clearLayers();
+            if (geometry) { layer.addData({type: "Feature", properties: {}, geometry: geometry}); }
+        }
+    };
 }

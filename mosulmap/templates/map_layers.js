@@ -3,7 +3,7 @@
 (function () {
     var map = __MAP__;
     var data = JSON.parse(document.getElementById("mm-data").textContent);
-    mosulmapBase(map, data.extent, data.river);
+    mosulmapBase(map, data);
     var layer = L.geoJSON(data.places, {
         style: function (f) { return f.properties.style; },
         onEachFeature: function (f, l) {
@@ -11,5 +11,9 @@
             l.bindPopup(f.properties.popup, {maxWidth: 460, maxHeight: 380, autoPanPaddingTopLeft: [60, 90], autoPanPaddingBottomRight: [300, 40]});
         }
     }).addTo(map);
+    var front = mosulmapFront(map);
+    front.show(data.front);
+    var labels = mosulmapLabels(map, data.labels, data.landmarks);
     window.mosulmapLayer = layer;
+    window.mosulmapMap = {front: front, labels: labels};
 })();

@@ -4,7 +4,7 @@
     var map = __MAP__;
     var D = JSON.parse(document.getElementById("mm-data").textContent);
     var claims = new Map(D.claims);  // [id, row] pairs: ids come from data, never keys of a plain object
-    mosulmapBase(map, D.extent, D.river);
+    mosulmapBase(map, D);
     var current = D.start;
 
     function stateAt(place, day) {
@@ -25,8 +25,8 @@
         if (iv[2] === D.assumedCode) { return "<b>" + s.label + "</b> <span class='mm-basis'>(the default)</span>"; }
         var age = ageOf(iv, day);
         var line = "<b>" + s.label + "</b>" + (iv[5] ? " since " + iv[5] : "");
-        if (iv[3]) { line += " <span class='mm-disputed'>disputed: reports of " + D.labels[Math.max(0, iv[7])] + " disagree</span>"; }
-        if (changedOn(place, day)) { line += " <span class='mm-changed'>changed on " + D.labels[day] + "</span>"; }
+        if (iv[3]) { line += " <span class='mm-disputed'>disputed: reports of " + D.dayLabels[Math.max(0, iv[7])] + " disagree</span>"; }
+        if (changedOn(place, day)) { line += " <span class='mm-changed'>changed on " + D.dayLabels[day] + "</span>"; }
         return line + " <span class='mm-basis'>(" + iv[6] + (age ? "; last report " + age + " day" + (age === 1 ? "" : "s") + " ago" : "; reported that day") + ")</span>";
     }
     function popup(place, day) {
@@ -61,6 +61,12 @@
         }
     }).addTo(map);
 
+    var front = mosulmapFront(map);
+    var labels = mosulmapLabels(map, D.labels, D.landmarks);
+    function frontOf(day) {
+        for (var i = 0; i < D.fronts.length; i++) { if (D.fronts[i][0] <= day && day <= D.fronts[i][1]) { return D.fronts[i][2]; } }
+        return null;
+    }
     var slider = document.getElementById("mm-slider");
     var label = document.getElementById("mm-date");
     var counts = document.getElementById("mm-counts");
@@ -71,7 +77,8 @@
         current = Math.max(0, Math.min(D.days.length - 1, day));
         slider.value = current;
         layer.eachLayer(function (l) { l.setStyle(style(D.meta[l.feature.properties.i], current)); });
-        label.textContent = D.labels[current];
+        front.show(frontOf(current));
+        label.textContent = D.dayLabels[current];
         var n = D.counts[current];
         counts.innerHTML = D.shown.map(function (s, c) {
             return n[c] ? "<span class='mm-count'><i style='background:" + s.color + ";opacity:" + s.opacity + "'></i>" +
@@ -116,5 +123,5 @@
     window.addEventListener("hashchange", fromHash);
     if (!fromHash()) { show(D.start, true); }
     window.mosulmapSlider = {layer: layer, slider: slider, show: show, update: function () { show(parseInt(slider.value, 10)); },
-                             days: D.days, meta: D.meta, toggle: toggle, step: step};
+                             days: D.days, meta: D.meta, toggle: toggle, step: step, front: front, labels: labels};
 })();
