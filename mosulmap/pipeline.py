@@ -27,13 +27,14 @@ from mosulmap import settings
 from mosulmap.claims import Claim, ClaimSet, claims_csv, csv_safe, load_claims
 from mosulmap.errors import MosulmapError
 from mosulmap.extract import ArticleResult, extract_files
+from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
 from mosulmap.io import UMASK, atomic_write_bytes, atomic_write_text, geojson_dict, geojson_text
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
 from mosulmap.render import MapData, UnplacedName, render_day, render_index, render_slider
 from mosulmap.resolver import Resolver
 from mosulmap.snapshot import SnapshotRenderer
-from mosulmap.timeline import ControlStatus, build_timeline
+from mosulmap.timeline import SHOWN, ControlStatus, build_timeline
 
 MARKER = ".mosulmap-output"
 
@@ -213,7 +214,55 @@ def _exports(data: MapData, inputs: Inputs) -> dict[str, str]:
         "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
         "unresolved.csv": _csv(unplaced),
         "places.geojson": geojson_text(_places_frame(gaz, inputs.polygons)),
+        "frontline.geojson": geojson_text(front_frame(tl, data.fronts)),
+        "area_by_day.csv": _csv(area_by_day(tl, data.polygons)),
     }
+
+
+def _geopackage(data: MapData, inputs: Inputs, path: Path) -> None:
+    """The GeoJSON layers in one GeoPackage for QGIS and ArcGIS: control runs, places, front line."""
+    control = gpd.GeoDataFrame.from_features(control_geojson(data)["features"], crs=settings.WGS84)
+    control["claim_ids"] = control["claim_ids"].astype(str)
+    layers = {"control": control, "places": _places_frame(data.gazetteer, inputs.polygons),
+              "frontline": front_frame(data.timeline, data.fronts)}
+    import pyogrio
+
+    # A fixed timestamp in the GeoPackage's metadata keeps rebuilds byte-identical.
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2017-01-24T00:00:00.000Z"})
+    for name, frame in layers.items():
+        frame = frame[frame.geometry.notna()] if name != "control" else frame
+        frame.to_file(path, layer=name, driver="GPKG")
+
+
+def _area_chart(data: MapData) -> bytes:
+    """PNG of the km² each side held per day (assumed apart), drawn on its own Agg canvas."""
+    import io as _io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from mosulmap.style import ASSUMED_OPACITY, shown_color, shown_label
+
+    table = area_by_day(data.timeline, data.polygons)
+    days = pd.to_datetime(table["date"])
+    keys = [k for k in SHOWN if table[f"{k}_km2"].any()]
+    fig = Figure(figsize=(9, 3.4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    areas = ax.stackplot(days, *[table[f"{k}_km2"] for k in keys],
+                         labels=[shown_label(k, data.timeline.initial) for k in keys],
+                         colors=[shown_color(k, data.timeline.initial) for k in keys], alpha=0.85)
+    for area, key in zip(areas, keys):
+        if key == "assumed":
+            area.set_alpha(ASSUMED_OPACITY + 0.1)
+    ax.set_ylabel("km² of drawn east bank")
+    ax.set_title("East Mosul: area held per day, as reported (assumed apart)")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.margins(x=0)
+    fig.tight_layout()
+    buffer = _io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -406,8 +455,10 @@ def build(
         atomic_write_text(staging / "timeline.html", render_slider(data))
         for name, text in _exports(data, inputs).items():
             atomic_write_text(staging / name, text)
+        _geopackage(data, inputs, staging / "control.gpkg")
+        atomic_write_bytes(staging / "area_by_day.png", _area_chart(data))
         atomic_write_text(staging / "summary.json", json.dumps(result.summary, indent=1) + "\n")
-        atomic_write_text(staging / "index.html", render_index(data, days, result.summary, snapshots))
+        atomic_write_text(staging / "index.html", render_index(data, days, result.summary, snapshots, chart=True))
         atomic_write_text(staging / MARKER, "written by mosulmap build; the whole folder is replaced on rebuild\n")
         _swap_in(staging, out)
     except BaseException:
@@ -434,5 +485,6 @@ def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8")) if (out / "summary.json").exists() \
         else build_summary(inputs, data, days)
     snapshots = all((out / "snapshots" / f"{d.isoformat()}.png").exists() for d in days)
-    atomic_write_text(out / "index.html", render_index(data, days, summary, snapshots))
+    atomic_write_text(out / "index.html", render_index(data, days, summary, snapshots,
+                                                      chart=(out / "area_by_day.png").exists()))
     return path

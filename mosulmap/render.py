@@ -449,7 +449,10 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         f'<div>{format_day(tl.start)} … {format_day(tl.end)}: drag, play, or use the arrow keys; '
         "the address bar keeps the day (share the link)</div></div>"
         + _legend(tl.initial)
-        + f'<div class="mm-box mm-panel"><h2>Claimed places no source locates ({len(data.undrawn)})</h2>'
+        + '<div class="mm-box mm-panel"><h2>Compare two dates</h2><div class="mm-compare">'
+        + _day_select("mm-from", tl.days, 0) + " → " + _day_select("mm-to", tl.days, len(tl.days) - 1)
+        + '</div><p id="mm-diff-count" class="mm-basis"></p><ul id="mm-diff"></ul>'
+        + f'<h2>Claimed places no source locates ({len(data.undrawn)})</h2>'
         f'<ul id="mm-nopoly"></ul>{_unplaced_html(data)}</div>'
     )
     with deterministic_ids():
@@ -457,6 +460,12 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         m.get_root().html.add_child(RawHTML(controls))
         m.add_child(PageScript("slider.js", payload))
         return _titled(m.get_root().render(), "East Mosul control, day by day")
+
+
+def _day_select(element_id: str, days: list[date], selected: int) -> str:
+    options = "".join(f'<option value="{i}"{" selected" if i == selected else ""}>{format_day(d)}</option>'
+                      for i, d in enumerate(days))
+    return f'<select id="{element_id}" aria-label="{element_id[3:]} date">{options}</select>'
 
 
 def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom: int | None,
@@ -475,33 +484,42 @@ def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom
     }
 
 
-def render_index(data: MapData, days: list[date], summary: dict[str, object], snapshots: bool = True) -> str:
-    """The landing page: links to every map, snapshot and export, and the build summary."""
+def render_index(data: MapData, days: list[date], summary: dict[str, object], snapshots: bool = True,
+                 chart: bool = False) -> str:
+    """The landing page: links to every map, snapshot and export, the area chart and the summary."""
     tl = data.timeline
     rows = []
     for day in days:
         states = tl.on(day)
-        n = {s: sum(st.status is s for st in states) for s in ControlStatus}
+        n = {k: sum(st.shown == k for st in states) for k in SHOWN}
         png = f' · <a href="snapshots/{day.isoformat()}.png">PNG</a>' if snapshots else ""
         rows.append(
-            f"<tr><td><a href=\"maps/{day.isoformat()}.html\">{day.isoformat()}</a>{png}</td>"
-            + "".join(f"<td>{n[s]}</td>" for s in ControlStatus)
+            f"<tr><td><a href=\"maps/{day.isoformat()}.html\">{format_day(day)}</a>{png} · "
+            f"<a href=\"timeline.html#{day.isoformat()}\">slider</a></td>"
+            + "".join(f"<td>{n[k]}</td>" for k in SHOWN)
             + f"<td>{sum(st.disputed for st in states)}</td></tr>"
         )
     facts = "".join(f"<li>{escape(str(k))}: {escape(str(v))}</li>" for k, v in summary.items())
-    head = "".join(f"<th>{s.label}</th>" for s in ControlStatus)
+    head = "".join(f"<th>{escape(shown_label(k, tl.initial))}</th>" for k in SHOWN)
     default_note = ", as east Mosul was from June 2014" if tl.initial is ControlStatus.IS_CONTROL else ""
+    figure = ('<p><img src="area_by_day.png" alt="Area of east Mosul held by each side per day" style="max-width:100%">'
+              '<br><small>Drawn area (km², sector-only markers excluded) per shown state and day; assumed states '
+              'apart. Data: <a href="area_by_day.csv">area_by_day.csv</a>.</small></p>') if chart else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mosulmap: east Mosul control maps</title>
-<style>body{{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:60em}}td,th{{padding:2px 8px;text-align:right}}
+<style>body{{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:64em}}td,th{{padding:2px 8px;text-align:right}}
 td:first-child{{text-align:left}}</style></head><body>
-<h1>East Mosul, {tl.start.isoformat()} – {tl.end.isoformat()}: who held which neighbourhood</h1>
-<p><a href="timeline.html"><b>Map with a date slider</b></a> (every day) ·
+<h1>East Mosul, {format_day(tl.start)} – {format_day(tl.end)}: who held which neighbourhood</h1>
+<p><a href="timeline.html"><b>Map with a date slider</b></a> (every day; play, compare two dates) ·
 exports: <a href="control.csv">control.csv</a>, <a href="control.geojson">control.geojson</a>,
-<a href="claims.csv">claims.csv</a>, <a href="unresolved.csv">unresolved.csv</a></p>
+<a href="frontline.geojson">frontline.geojson</a>, <a href="control.gpkg">control.gpkg</a> (QGIS/ArcGIS),
+<a href="claims.csv">claims.csv</a>, <a href="claims.jsonl">claims.jsonl</a>,
+<a href="area_by_day.csv">area_by_day.csv</a>, <a href="unresolved.csv">unresolved.csv</a></p>
+{figure}
 <ul>{facts}</ul>
-<p>Polygons are approximate (Voronoi cells around sourced points) unless a user supplied real ones.
-Before any claim a neighbourhood is shown {tl.initial.label}{default_note}.</p>
+<p>Shapes are derived from sourced or estimated points unless an outline is sourced or user-supplied; each map's
+legend says which is which. Before any report a neighbourhood is shown as assumed {tl.initial.label}{default_note},
+drawn faint and counted apart.</p>
 <table><tr><th>map for the day</th>{head}<th>disputed</th></tr>
 {"".join(rows)}
 </table></body></html>

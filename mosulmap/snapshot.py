@@ -83,6 +83,15 @@ class SnapshotRenderer:
             for part in getattr(line, "geoms", [line]):
                 x, y = part.xy
                 ax.plot(x, y, color="#5b9bd5", linewidth=3)
+        # The front line of each run of days, projected once; render() shows the day's one.
+        self.fronts = []
+        for run in data.fronts:
+            parts = []
+            if run.line is not None:
+                metric = gpd.GeoSeries([run.line], crs=4326).to_crs(settings.METRIC_CRS).iloc[0]
+                parts = [np.asarray(g.coords) for g in getattr(metric, "geoms", [metric]) if g.length > 0]
+            self.fronts.append((run.first, run.last, parts))
+        self.front_lines = []
         self.labels = {}
         for pid, geom, confidence in zip(polys["place_id"], polys.geometry, polys["geometry_confidence"]):
             if confidence == "marker":
@@ -105,6 +114,8 @@ class SnapshotRenderer:
                    for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
         handles += [Patch(facecolor="white", edgecolor="#333", linestyle=_DASHES.get(dash, "solid"), label=text)
                     for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied"]
+        handles.append(Line2D([], [], color="black", linewidth=2.5, linestyle=(0, (5, 2)),
+                              label="front line: edge of the ground reported government-held"))
         handles.append(Line2D([], [], color=DISPUTED_EDGE, linewidth=2.5, label="disputed: same-day reports disagree"))
         self.shown_keys = [k for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
         self.legend = ax.legend(handles=handles, loc="lower right", fontsize=6.5, framealpha=0.95)
@@ -127,6 +138,12 @@ class SnapshotRenderer:
             state = tl.state(pid, day)
             dark = state.status is ControlStatus.IS_CONTROL and not state.assumed
             text.set_color("white" if dark else "black")
+        for line in self.front_lines:
+            line.remove()
+        index = (day - tl.start).days
+        parts = next((p for first, last, p in self.fronts if first <= index <= last), [])
+        self.front_lines = [self.ax.plot(c[:, 0], c[:, 1], color="black", linewidth=2, linestyle=(0, (5, 2)))[0]
+                            for c in parts]
         everyone = tl.on(day)
         for text, key in zip(self.legend.get_texts(), self.shown_keys):
             text.set_text(f"{shown_label(key, tl.initial)} ({sum(s.shown == key for s in everyone)})")

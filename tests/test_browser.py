@@ -221,3 +221,22 @@ def test_hostile_claims_csv_round_trips_through_mosulmap_claims(hostile_site):
     exported = load_claims(out / "claims.csv").claims
     assert len(exported) > 1500
     assert all(c.to_row() == original[c.claim_id] for c in exported)
+
+
+def test_labels_front_line_and_compare(browser, site):
+    page, errors = _open(browser, site / "timeline.html", "#2016-12-06")
+    visible = page.eval_on_selector_all(".mm-label", "els => els.filter(e => e.style.visibility !== 'hidden').length")
+    assert visible >= 20  # readable at the default zoom, de-cluttered rather than piled up
+    assert page.locator("text=Tigris").count() == 1 and page.locator(".mm-landmark").count() >= 3
+    assert page.locator("path.mm-front").count() >= 1  # the front line is drawn
+    page.select_option("#mm-from", "0")
+    page.select_option("#mm-to", "50")
+    changes = page.locator("#mm-diff li")
+    assert changes.count() > 10 and "→" in changes.first.inner_text()
+    assert "places changed between Mon 17 Oct 2016 and Tue 6 Dec 2016" in page.locator("#mm-diff-count").inner_text()
+    page.screenshot(path=str(SHOTS / "compare-and-front.png"))
+    day, _ = _open(browser, site / "maps" / "2016-12-06.html")
+    assert day.locator("path.mm-front").count() >= 1 and "front line" in day.locator(".mm-legend").inner_text()
+    day.close()
+    assert errors == []
+    page.close()

@@ -126,7 +126,7 @@ def test_cli_build_and_render(tmp_path):
     assert unknown.exit_code == 0, unknown.output
     first = (tmp_path / "u" / "control.csv").read_text().splitlines()[1]
     assert first.split(",")[3] == "unknown"
-    assert "shown unknown." in (tmp_path / "u" / "index.html").read_text()
+    assert "shown as assumed unknown," in (tmp_path / "u" / "index.html").read_text()
     assert "assumed unknown: no report yet" in (tmp_path / "u" / "maps" / "2016-10-17.html").read_text()
     one = CliRunner().invoke(main, ["render", "--date", "2016-11-04", "--out", str(tmp_path / "r")])
     assert one.exit_code == 0, one.output

@@ -120,8 +120,26 @@
         else if (e.key === " ") { e.preventDefault(); toggle(); }
         else if (e.key === "PageDown") { step(1); } else if (e.key === "PageUp") { step(-1); }
     });
+    // Compare two dates: every place whose shown state differs, and how.
+    var from = document.getElementById("mm-from"), to = document.getElementById("mm-to");
+    var diff = document.getElementById("mm-diff"), diffCount = document.getElementById("mm-diff-count");
+    function compare() {
+        var a = parseInt(from.value, 10), b = parseInt(to.value, 10), items = [];
+        D.meta.concat(D.nopoly).forEach(function (p) {
+            var x = stateAt(p, a), y = stateAt(p, b);
+            if (x[2] !== y[2]) {
+                items.push("<li>" + p.tip + ": " + D.shown[x[2]].label + " → <b>" + D.shown[y[2]].label + "</b></li>");
+            }
+        });
+        diff.innerHTML = items.join("");
+        diffCount.textContent = items.length + " places changed between " + D.dayLabels[a] + " and " + D.dayLabels[b];
+    }
+    from.addEventListener("change", compare);
+    to.addEventListener("change", compare);
+    compare();
     window.addEventListener("hashchange", fromHash);
     if (!fromHash()) { show(D.start, true); }
     window.mosulmapSlider = {layer: layer, slider: slider, show: show, update: function () { show(parseInt(slider.value, 10)); },
-                             days: D.days, meta: D.meta, toggle: toggle, step: step, front: front, labels: labels};
+                             days: D.days, meta: D.meta, toggle: toggle, step: step, front: front, labels: labels,
+                             compare: compare};
 })();
