@@ -213,6 +213,33 @@ def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_colum
 
 
 @main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for the GIF and MP4 (default: output/).")
+@click.option("--every-day", is_flag=True, help="A frame for every day, not only days with changes.")
+@click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Claims file that replaces the bundled dataset.")
+@click.option("--add-claims", "add_claims", multiple=True, type=click.Path(dir_okay=False),
+              help="Claims file added to the bundled dataset.")
+@click.option("--no-corpus", is_flag=True, help="Do not extract claims from the bundled articles.")
+@click.option("--width", default=800, show_default=True, help="Frame width in pixels (a web article's column).")
+@click.option("--seconds", default=0.8, show_default=True, help="Seconds per frame.")
+@_reports_errors
+def animate(out_dir, every_day, claims_files, add_claims, no_corpus, width, seconds) -> None:
+    """Write east_mosul.gif and east_mosul.mp4: one frame per dated map, with the date and sources."""
+    from mosulmap.animate import write_animation
+    from mosulmap.pipeline import load_inputs, prepare
+
+    options = {"claims_files": claims_files or None, "add_claims": add_claims}
+    if no_corpus:
+        options["corpus"] = None
+    data = prepare(load_inputs(**options))
+    days = data.timeline.days if every_day else data.timeline.change_days()
+    gif, mp4 = write_animation(data, days, out_dir or settings.OUTPUT_DIR, width=width, seconds_per_frame=seconds,
+                               progress=True)
+    click.echo(f"wrote {gif} and {mp4}: {len(days)} frames")
+
+
+@main.command()
 @click.option("--date", "day", type=DATE, required=True, help="The day to map (YYYY-MM-DD).")
 @click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False))
 @click.option("--no-corpus", is_flag=True, help="Do not extract claims from the bundled articles.")

@@ -16,9 +16,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import pandas as pd
 
 from mosulmap import pipeline, settings
+from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.render import MapData, render_day
 from mosulmap.resolver import Match
 from mosulmap.style import ASSUMED_OPACITY, shown_color, shown_label
@@ -168,6 +170,72 @@ class Explorer:
                 area.set_hatch("..")
         ax.set_ylabel("neighbourhoods")
         ax.set_title("East Mosul neighbourhoods by reported control (assumed states apart)")
+        ax.legend(loc="upper left")
+        ax.margins(x=0)
+        return ax
+
+    # -- for geopandas users -----------------------------------------------------------------
+
+    def state_frame(self, day: date) -> gpd.GeoDataFrame:
+        """Every neighbourhood's state on ``day`` as a GeoDataFrame (EPSG:4326): ``place_id``,
+        names, status, ``shown`` (``assumed`` apart), since, disputed, last report, the shape's
+        source and confidence, the point's method and uncertainty. Places no source locates have
+        no geometry. Ready for ``.plot()``, ``.explore()`` or a join with your own layers."""
+        gaz = self.inputs.gazetteer
+        shapes = self.data.polygons.set_index("place_id")
+        rows = []
+        for state in self.timeline.on(day):
+            place = gaz[state.place_id]
+            rows.append({
+                "place_id": state.place_id, "name": place.name, "arabic": place.arabic,
+                "status": state.status.value, "shown": state.shown, "assumed": state.assumed,
+                "since": state.since, "disputed": state.disputed, "last_report": state.last_report,
+                "days_since_report": state.age, "claim_ids": ";".join(state.claim_ids),
+                "geometry_source": shapes["geometry_source"].get(state.place_id, "none"),
+                "geometry_confidence": shapes["geometry_confidence"].get(state.place_id, "none"),
+                "coord_method": place.coord_method, "uncertainty_m": place.uncertainty_m,
+            })
+        geometry = [shapes.geometry.get(r["place_id"]) for r in rows]
+        return gpd.GeoDataFrame(rows, geometry=geometry, crs=settings.WGS84)
+
+    def place_history(self, name: str) -> gpd.GeoDataFrame:
+        """One place's runs of state (``valid_from``/``valid_to``) with its shape, for any spelling."""
+        match = self.inputs.resolver.resolve(name)
+        if not match.is_resolved:
+            raise ValueError(f"{name!r}: {match.status.value} ({match.reason})")
+        runs = self.timeline.intervals()
+        runs = runs[runs["place_id"].isin(match.place_ids)].reset_index(drop=True)
+        shapes = self.data.polygons.set_index("place_id").geometry
+        return gpd.GeoDataFrame(runs, geometry=[shapes.get(p) for p in runs["place_id"]], crs=settings.WGS84)
+
+    def front_line(self, day: date | None = None) -> gpd.GeoDataFrame:
+        """The front line (all runs of days, or the one of ``day``) as a GeoDataFrame."""
+        frame = front_frame(self.timeline, self.data.fronts)
+        if day is not None:
+            frame = frame[(frame["valid_from"] <= day.isoformat()) & (frame["valid_to"] >= day.isoformat())]
+        return frame.reset_index(drop=True)
+
+    def area_by_day(self) -> pd.DataFrame:
+        """Places and km² per shown state and day (the data of ``output/area_by_day.csv``)."""
+        return area_by_day(self.timeline, self.data.polygons)
+
+    def area_chart(self, ax: Axes | None = None) -> Axes:
+        """Stacked chart of the km² each side held per day, assumed states apart."""
+        import matplotlib.pyplot as plt
+
+        table = self.area_by_day()
+        days = pd.to_datetime(table["date"])
+        keys = [k for k in SHOWN if table[f"{k}_km2"].any()]
+        initial = self.timeline.initial
+        if ax is None:
+            _, ax = plt.subplots(figsize=(10, 4))
+        areas = ax.stackplot(days, *[table[f"{k}_km2"] for k in keys], labels=[shown_label(k, initial) for k in keys],
+                             colors=[shown_color(k, initial) for k in keys], alpha=0.85)
+        for area, key in zip(areas, keys):
+            if key == "assumed":
+                area.set_alpha(ASSUMED_OPACITY + 0.1)
+        ax.set_ylabel("km² of drawn east bank")
+        ax.set_title("Area held per day, as reported (assumed apart)")
         ax.legend(loc="upper left")
         ax.margins(x=0)
         return ax

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RESEARCH = ROOT.parent / "shared" / "gazetteer-research"
-CLAIMS = [ROOT / "data" / "claims" / "east_mosul_claims.csv", ROOT / "data" / "claims" / "east_mosul_claims_additions.csv"]
+CLAIMS = [ROOT / "data" / "claims" / name for name in ("east_mosul_claims.csv", "east_mosul_claims_additions.csv")]
 GAZETTEER = ROOT / "gazetteer"
 OUT = GAZETTEER / "places.csv"
 # Hand-kept amendments to the research, each row with its source (see gazetteer/SOURCES.md).

@@ -15,8 +15,9 @@ Who controlled which neighbourhood of east Mosul during the 2016–17 battle, ac
 This notebook uses only the `mosulmap` library (the same code as `mosulmap build`). Run all cells;
 then move the date slider, type a neighbourhood name in any spelling, and read the charts.
 
-Polygons are **approximate** (Voronoi cells around sourced points) unless you load real ones; the
-state before any claim is IS-held (east Mosul was held by IS from June 2014)."""),
+Shapes are derived from sourced or estimated points (each map's legend says which) unless you load
+real ones; a place no report names yet is shown as *assumed* IS-held (east Mosul was held by IS
+from June 2014), faint and counted apart from reported states."""),
     ("code", """from datetime import date
 
 from mosulmap import settings
@@ -44,6 +45,26 @@ report"""),
     ("md", "## Government-held, contested and IS-held neighbourhoods over time"),
     ("code", "ex.status_chart();"),
     ("code", "ex.counts().loc[['2016-11-01', '2016-12-01', '2017-01-01', '2017-01-24']]"),
+    ("md", """## Area held per day
+
+The km² of drawn east bank each side held per day (sector-only markers excluded), assumed states
+kept apart from reported ones."""),
+    ("code", "ex.area_chart();"),
+    ("md", """## The day's state as a GeoDataFrame
+
+For geopandas users: `ex.state_frame(day)` has one row per neighbourhood (names, status, assumed or
+reported, since, disputed, last report, the shape's source and confidence) in EPSG:4326, ready for
+`.plot()`, `.explore()` or a join with your own layers. Here, the area each side held on 1 Jan 2017,
+computed in UTM 38N (EPSG:32638), with the front line of that day."""),
+    ("code", """day = ex.state_frame(date(2017, 1, 1))
+drawn = day[day.geometry.notna() & (day["geometry_confidence"] != "marker")].to_crs(settings.METRIC_CRS)
+print((drawn.assign(km2=drawn.area / 1e6).groupby("shown")["km2"].sum().round(1)).to_string())
+front = ex.front_line(date(2017, 1, 1)).to_crs(settings.METRIC_CRS)
+print(f"front line: {front.length.sum() / 1000:.1f} km")
+ax = day.plot(column="shown", legend=True, figsize=(6, 6), missing_kwds={"color": "none"})
+ex.front_line(date(2017, 1, 1)).plot(ax=ax, color="black", linewidth=2);"""),
+    ("code", """history = ex.place_history("Qadsiya")
+history[["place_id", "valid_from", "valid_to", "status", "assumed", "claim_ids"]].head(8)"""),
     ("md", """## Disputed days
 
 A day is disputed for a neighbourhood when claims of that same day disagree; the map then shows it
@@ -57,7 +78,7 @@ One call loads them and everything above re-runs on them: `Explorer.load(claims=
 `Explorer.load(polygons="districts.gpkg")`, or both. Claims files use the columns of
 `data/claims/east_mosul_claims.csv` (see the README); polygons can be any vector format and CRS
 with a name column. Here, as an example, the curated claims alone, without the extracted ones:"""),
-    ("code", """mine = Explorer.load(claims=settings.DEFAULT_CLAIMS, corpus=None)
+    ("code", """mine = Explorer.load(claims=settings.BUNDLED_CLAIMS, corpus=None)
 print(len(mine.inputs.claims.claims), "claims;", len(mine.disputed()), "disputed neighbourhood-days")
 mine.counts().tail(3)"""),
 ]

@@ -73,4 +73,19 @@ def test_notebook_is_stored_without_outputs_and_runs_top_to_bottom(tmp_path):
     assert "'Qadsiya'    -> group" in text and "'Zanjili'    -> out_of_scope" in text
     # The status chart is drawn inline: importing the PNG renderer must not switch matplotlib's backend.
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
-    assert images, "the notebook shows no chart"
+    assert len(images) >= 3, "the status chart, the area chart and the day's map should be drawn inline"
+    assert "front line:" in text and "gov_control" in text  # the day's GeoDataFrame was used
+
+
+def test_geodataframes_for_geopandas_users(ex):
+    day = ex.state_frame(date(2017, 1, 1))
+    assert day.crs.to_epsg() == 4326 and len(day) == len(ex.timeline.place_ids)
+    assert {"place_id", "name", "status", "shown", "assumed", "since", "disputed", "last_report",
+            "geometry_source", "geometry_confidence"} <= set(day.columns)
+    assert day.geometry.notna().sum() == len(ex.data.drawn)
+    history = ex.place_history("Kokjali")
+    assert set(history["place_id"]) == {"gogjali"} and history.geometry.notna().all()
+    front = ex.front_line(date(2017, 1, 1))
+    assert len(front) == 1 and front.geometry.iloc[0].length > 0
+    area = ex.area_by_day()
+    assert area.loc[area["date"] == "2016-10-17", "assumed_places"].iloc[0] == len(ex.timeline.place_ids)

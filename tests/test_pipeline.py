@@ -138,3 +138,22 @@ def test_cli_build_and_render(tmp_path):
 
 def test_default_output_folder_is_the_repo_output(monkeypatch):
     assert settings.OUTPUT_DIR.name == "output" and settings.OUTPUT_DIR.parent == settings.ROOT
+
+
+def test_animate_writes_a_gif_and_an_mp4_with_one_frame_per_dated_map(tmp_path):
+    import imageio.v3 as iio
+
+    mine = tmp_path / "mine.csv"
+    mine.write_text("claim_id,date,date_precision,place_as_written,status,event,source\n"
+                    "a,2016-11-01,exact,Gogjali,contested,entered,s\nb,2016-11-04,exact,Karama,gov_control,captured,s\n"
+                    "c,2016-11-06,exact,Gogjali,gov_control,cleared,s\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["animate", "--claims", str(mine), "--no-corpus", "--out", str(tmp_path),
+                                       "--width", "400"])
+    assert result.exit_code == 0, result.output
+    data = pipeline.prepare(pipeline.load_inputs(claims_files=[mine], corpus=None))
+    expected = len(data.timeline.change_days())
+    assert f"{expected} frames" in result.output
+    gif = iio.imread(tmp_path / "east_mosul.gif", index=None)
+    assert gif.shape[0] == expected and gif.shape[2] == 400
+    mp4 = list(iio.imiter(tmp_path / "east_mosul.mp4", plugin="FFMPEG"))
+    assert len(mp4) == expected
