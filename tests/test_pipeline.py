@@ -157,3 +157,25 @@ def test_animate_writes_a_gif_and_an_mp4_with_one_frame_per_dated_map(tmp_path):
     assert gif.shape[0] == expected and gif.shape[2] == 400
     mp4 = list(iio.imiter(tmp_path / "east_mosul.mp4", plugin="FFMPEG"))
     assert len(mp4) == expected
+
+
+def test_front_line_area_and_geopackage_exports(built):
+    import geopandas as gpd
+    import pyogrio
+
+    out, _ = built
+    front = json.loads((out / "frontline.geojson").read_text())["features"]
+    assert front[0]["properties"]["valid_from"] == "2016-10-17" and front[0]["geometry"] is None  # nothing held yet
+    assert all(a["properties"]["valid_to"] < b["properties"]["valid_from"] for a, b in zip(front, front[1:]))
+    assert any(f["geometry"] and f["properties"]["length_km"] > 1 for f in front)
+    area = list(csv.DictReader((out / "area_by_day.csv").open()))
+    assert len(area) == (END - date(2016, 10, 17)).days + 1
+    last = area[-1]
+    assert float(last["gov_control_km2"]) > 0 and int(last["assumed_places"]) > 0
+    assert sum(int(last[f"{k}_places"]) for k in ("gov_control", "contested", "is_control", "unknown",
+                                                  "assumed")) == 102
+    layers = {name for name, _ in pyogrio.list_layers(out / "control.gpkg")}
+    assert layers == {"control", "places", "frontline"}
+    assert len(gpd.read_file(out / "control.gpkg", layer="places")) > 80
+    assert (out / "area_by_day.png").read_bytes()[:4] == b"\x89PNG"
+    assert 'src="area_by_day.png"' in (out / "index.html").read_text()
