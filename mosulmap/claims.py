@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from mosulmap.errors import InputError
-from mosulmap.io import atomic_write_text
+from mosulmap.io import atomic_write_bytes, atomic_write_text
 from mosulmap.resolver import Resolver
 
 
@@ -345,6 +345,8 @@ def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
     ``ClaimSet.problems``. Places are not resolved here; see :func:`load_claims`.
     """
     path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        return _collect_rows(path, _parquet_rows(path), strict)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -355,9 +357,31 @@ def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
         raise InputError(f"not UTF-8 text (byte {exc.start})", path) from None
     if "\x00" in text:
         raise InputError("binary data, not a claims file", path)
+    return _collect_rows(path, _rows(path, text), strict)
+
+
+def _parquet_rows(path: Path) -> Iterable[tuple[int, dict[str, object] | InputError]]:
+    """(record number, row) from a Parquet file; its record number stands for the line."""
+    import pyarrow.parquet as pq
+
+    try:
+        handle = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for unreadable files
+        raise InputError(f"cannot read as Parquet: {exc}", path) from None
+    missing = [c for c in REQUIRED if c not in handle.schema_arrow.names]
+    if missing:
+        raise InputError(f"missing columns {', '.join(missing)}", path, 1)
+    number = 0
+    for batch in handle.iter_batches(batch_size=65536):
+        for row in batch.to_pylist():
+            number += 1
+            yield number, {k: ("" if v is None else v) for k, v in row.items()}
+
+
+def _collect_rows(path: Path, rows: Iterable[tuple[int, dict[str, object] | InputError]], strict: bool) -> ClaimSet:
     result = ClaimSet()
     seen: dict[str, int] = {}
-    for line, row in _rows(path, text):
+    for line, row in rows:
         try:
             if isinstance(row, InputError):
                 raise row
@@ -487,8 +511,17 @@ def claims_csv(claims: Iterable[Claim]) -> str:
 
 
 def write_claims(claims: Iterable[Claim], path: str | Path) -> Path:
-    """Write claims as CSV (or JSON Lines for ``.jsonl``), atomically."""
+    """Write claims as CSV, JSON Lines (``.jsonl``) or Parquet (``.parquet``), atomically."""
     path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = [c.to_row() for c in claims]
+        table = pa.table({column: [r[column] for r in rows] for column in COLUMNS})
+        buffer = pa.BufferOutputStream()
+        pq.write_table(table, buffer)
+        return atomic_write_bytes(path, buffer.getvalue().to_pybytes())
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         text = "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in claims)
         return atomic_write_text(path, text)

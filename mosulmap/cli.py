@@ -110,28 +110,41 @@ def polygons(
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Claims file to write (.csv or .jsonl).")
-@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), help="Publication date for undated articles.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Claims file to write: .csv, .jsonl or .parquet (a report is written beside it).")
+@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Fallback publication date for articles that give none (a sidecar's date comes first).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="One process, or Dask workers.")
+@click.option("--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:PORT); default a local cluster.")
+@click.option("--workers", default=2, show_default=True, help="Worker processes of the local Dask cluster.")
+@click.option("--all-articles", is_flag=True, help="No relevance pass: extract from every article.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad record.")
+@click.option("--quiet", is_flag=True, help="No per-article report on stderr.")
 @_reports_errors
-def extract(files: tuple[str, ...], output: str | None, published) -> None:
-    """Extract dated control claims from news article text files.
-
-    A report per article goes to stderr: its date and how it was found, its claims, and the
-    names that could not be placed. Claims go to OUTPUT, or as CSV to stdout.
-    """
+def extract(inputs: tuple[str, ...], output: str | None, published, engine: str, scheduler: str | None,
+            workers: int, all_articles: bool, strict: bool, quiet: bool) -> None:
+    """Extract dated control claims from news articles: .txt files or folders (with .meta.json
+    sidecars), JSON Lines, CSV or Parquet with a text column, gzip-compressed or not."""
     from mosulmap.claims import claims_csv, write_claims
-    from mosulmap.extract import extract_files
+    from mosulmap.corpus import extract_corpus, write_report
 
-    results = extract_files(files, published=published.date() if published else None)
-    claims = [c for r in results for c in r.claims]
-    for result in results:
-        click.echo(result.summary(), err=True)
+    result = extract_corpus(inputs, engine=engine, scheduler=scheduler, workers=workers,
+                            relevance=not all_articles, published=published.date() if published else None,
+                            strict=strict, progress=bool(output))
+    if not quiet:
+        for article in result.results:
+            click.echo(article.summary(), err=True)
+        for bad in result.bad:
+            click.echo(f"skipped: {bad.where}: {bad.reason}", err=True)
+    click.echo(result.summary(), err=True)
     if output:
-        write_claims(claims, output)
-        click.echo(f"wrote {len(claims)} claims to {output}", err=True)
+        write_claims(result.claims, output)
+        report = write_report(result, f"{output}.report.jsonl")
+        click.echo(f"wrote {len(result.claims)} claims to {output} and the report to {report}", err=True)
     else:
-        click.echo(claims_csv(claims), nl=False)
+        click.echo(claims_csv(result.claims), nl=False)
 
 
 @main.command("claims")

@@ -1,0 +1,178 @@
+"""Corpus-scale extraction: every input format, bad records, the relevance pass, and a real Dask
+cluster (a scheduler and two workers started here on 127.0.0.1) giving the claims of one process.
+
+The articles are generated from sentences written for these tests, mixed with unrelated text.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from mosulmap.claims import read_claims, write_claims
+from mosulmap.corpus import Relevance, extract_corpus
+
+PLACES = ["Karama", "Zuhur", "Samah", "Quds", "Intisar", "Sumer", "Masarif", "Bakr", "Wahda", "Tahrir"]
+RELEVANT = [
+    "Iraqi special forces captured the {p} district of east Mosul on {wd}, officers said.",
+    "Fighting went on in {p} while the army entered {q}.",
+    "The Federal Police stormed {p} yesterday after days of shelling.",
+    "Troops freed the {p} neighbourhood and pushed into {q} on the same day.",
+]
+UNRELATED = [
+    "The city council of Lisbon approved a new tram line on {wd}.",
+    "Wheat prices rose for a third week as dry weather hit the plains.",
+    "A museum in Oslo reopened after two years of repairs.",
+    "The national team won its qualifier two goals to one.",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def generate(n: int, share: float = 0.3, seed: int = 3) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        published = date(2016, 11, 1) + timedelta(days=rng.randrange(60))
+        wd = rng.choice(WEEKDAYS)
+        if rng.random() < share:
+            body = " ".join(rng.choice(RELEVANT).format(p=rng.choice(PLACES), q=rng.choice(PLACES), wd=wd)
+                            for _ in range(rng.randint(1, 3)))
+        else:
+            body = " ".join(rng.choice(UNRELATED).format(wd=wd) for _ in range(rng.randint(1, 3)))
+        rows.append({"text": f"{published.isoformat()} | Report {i}\n\n{body}", "published": published.isoformat(),
+                     "url": f"https://example.org/{i}", "publisher": "Example Wire", "title": f"Report {i}"})
+    return rows
+
+
+def _jsonl(path: Path, rows: list[dict], gz: bool = False) -> Path:
+    text = "".join(json.dumps(r) + "\n" for r in rows)
+    if gz:
+        path.write_bytes(gzip.compress(text.encode("utf-8")))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _keys(claims) -> list[tuple]:
+    return [(c.claim_id, c.date, c.place_ids, c.status.value) for c in claims]
+
+
+def test_every_input_format_gives_the_same_claims(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = generate(120)
+    _jsonl(tmp_path / "a.jsonl", rows)
+    _jsonl(tmp_path / "b.jsonl.gz", rows, gz=True)
+    with (tmp_path / "c.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "d.parquet")
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    for i, r in enumerate(rows):
+        (folder / f"a#{i + 1}.txt").write_text(r["text"], encoding="utf-8")
+        (folder / f"a#{i + 1}.txt.meta.json").write_text(json.dumps({"published": r["published"], "url": r["url"]}))
+    results = {name: extract_corpus([tmp_path / name]) for name in ("a.jsonl", "b.jsonl.gz", "c.csv", "d.parquet")}
+    base = [(c.date, c.place_ids, c.status.value, c.source) for c in results["a.jsonl"].claims]
+    assert len(base) > 30
+    for name, result in results.items():
+        assert [(c.date, c.place_ids, c.status.value, c.source) for c in result.claims] == base, name
+        assert result.read == 120 and not result.bad
+    from_txt = extract_corpus([folder])
+    assert sorted((c.date, c.place_ids, c.status.value) for c in from_txt.claims) == sorted(b[:3] for b in base)
+
+
+def test_bad_records_are_reported_with_file_and_number_and_never_stop_the_run(tmp_path):
+    rows = generate(5)
+    path = tmp_path / "corpus.jsonl"
+    lines = [json.dumps(rows[0]), "{not json", json.dumps({"url": "no text here"}), json.dumps(rows[1]), "[1, 2]"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = extract_corpus([path])
+    assert result.read == 2
+    assert [b.where for b in result.bad] == [f"{path}:2", f"{path}:3", f"{path}:5"]
+    from mosulmap.errors import InputError
+
+    with pytest.raises(InputError, match="corpus.jsonl:2"):
+        extract_corpus([path], strict=True)
+    truncated = tmp_path / "cut.jsonl.gz"
+    truncated.write_bytes(gzip.compress(b"\n".join(json.dumps(r).encode() for r in rows))[:-20])
+    result = extract_corpus([truncated])
+    assert result.bad and "cannot read" in result.bad[-1].reason
+
+
+def test_the_relevance_pass_drops_only_articles_that_never_mention_the_place(tmp_path, gazetteer):
+    relevant = Relevance(gazetteer)
+    assert relevant("Troops entered the Karama district.") and relevant("قوات في حي الزهور")
+    assert relevant("Fighting in eastern Mosul continued.")
+    assert not relevant("Amnesty International published a report on Lisbon's trams.")  # "Amn" is a whole word
+    rows = generate(300, share=0.2)
+    path = _jsonl(tmp_path / "c.jsonl", rows)
+    fast = extract_corpus([path])
+    full = extract_corpus([path], relevance=False)
+    assert fast.irrelevant > 150 and full.irrelevant == 0
+    assert _keys(fast.claims) == _keys(full.claims)  # nothing relevant is lost
+
+
+def test_claims_round_trip_through_parquet(tmp_path):
+    result = extract_corpus([_jsonl(tmp_path / "c.jsonl", generate(80))])
+    path = write_claims(result.claims, tmp_path / "claims.parquet")
+    back = read_claims(path)
+    assert not back.problems and [c.to_row() for c in back.claims] == [c.to_row() for c in result.claims]
+
+
+@pytest.fixture()
+def dask_cluster(tmp_path):
+    """A real scheduler and two worker processes on 127.0.0.1, stopped afterwards."""
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent)) or shutil.which("dask")
+    assert dask, "the dask command comes with the distributed package"
+    scheduler_file = tmp_path / "scheduler.json"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                               "--scheduler-file", str(scheduler_file)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert scheduler_file.exists(), "the scheduler did not start within 60 s"
+        address = json.loads(scheduler_file.read_text())["address"]
+        for _ in range(2):
+            procs.append(subprocess.Popen([dask, "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                           "--no-dashboard", "--host", "127.0.0.1"], env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=90)
+        yield address
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster):
+    rows = generate(3000, share=0.25, seed=11)
+    corpus = _jsonl(tmp_path / "corpus.jsonl", rows)
+    local = extract_corpus([corpus])
+    distributed = extract_corpus([corpus], engine="dask", scheduler=dask_cluster)
+    assert len(local.claims) > 500
+    assert _keys(distributed.claims) == _keys(local.claims)  # same claims, same ids, same order
+    assert (distributed.read, distributed.irrelevant) == (local.read, local.irrelevant)
