@@ -31,7 +31,15 @@ from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
 from mosulmap.io import UMASK, atomic_write_bytes, atomic_write_text, geojson_dict, geojson_text
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
-from mosulmap.render import MapData, UnplacedName, render_day, render_index, render_slider
+from mosulmap.render import (
+    MapData,
+    UnplacedName,
+    claims_file,
+    place_claims_js,
+    render_day,
+    render_index,
+    render_slider,
+)
 from mosulmap.resolver import Resolver
 from mosulmap.snapshot import SnapshotRenderer
 from mosulmap.timeline import SHOWN, ControlStatus, build_timeline
@@ -202,6 +210,7 @@ def control_geojson(data: MapData) -> dict:
 
 def _exports(data: MapData, inputs: Inputs) -> dict[str, str]:
     tl, gaz = data.timeline, data.gazetteer
+    data.control_runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
     control = tl.to_frame()
     control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
     used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
@@ -209,7 +218,7 @@ def _exports(data: MapData, inputs: Inputs) -> dict[str, str]:
     unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
     return {
         "control.csv": _csv(control),
-        "control.geojson": json.dumps(control_geojson(data), ensure_ascii=False, indent=1) + "\n",
+        "control.geojson": json.dumps(data.control_runs, ensure_ascii=False, indent=1) + "\n",
         "claims.csv": claims_csv(used),
         "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
         "unresolved.csv": _csv(unplaced),
@@ -221,7 +230,8 @@ def _exports(data: MapData, inputs: Inputs) -> dict[str, str]:
 
 def _geopackage(data: MapData, inputs: Inputs, path: Path) -> None:
     """The GeoJSON layers in one GeoPackage for QGIS and ArcGIS: control runs, places, front line."""
-    control = gpd.GeoDataFrame.from_features(control_geojson(data)["features"], crs=settings.WGS84)
+    runs = getattr(data, "control_runs", None) or control_geojson(data)
+    control = gpd.GeoDataFrame.from_features(runs["features"], crs=settings.WGS84)
     control["claim_ids"] = control["claim_ids"].astype(str)
     layers = {"control": control, "places": _places_frame(data.gazetteer, inputs.polygons),
               "frontline": front_frame(data.timeline, data.fronts)}
@@ -453,6 +463,9 @@ def build(
             if snapshotter:
                 snapshotter.close()
         atomic_write_text(staging / "timeline.html", render_slider(data))
+        for pid in tl.place_ids:  # each place's full claim list, loaded by the maps on demand
+            if tl.history[pid]:
+                atomic_write_text(staging / "claims" / claims_file(pid), place_claims_js(tl, pid))
         for name, text in _exports(data, inputs).items():
             atomic_write_text(staging / name, text)
         _geopackage(data, inputs, staging / "control.gpkg")

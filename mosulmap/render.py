@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -170,9 +172,12 @@ class PageScript(MacroElement):
 
 # -- HTML fragments (all source text escaped) ----------------------------------------------------
 
-def claim_row(claim: Claim) -> str:
-    """One table row for a claim: date, status, event, actor, source with quote, confidence."""
+def claim_row(claim: Claim, quote_chars: int | None = None) -> str:
+    """One table row for a claim: date, status, event, actor, source with quote, confidence.
+    ``quote_chars`` shortens a long quote (the full one is in the place's claims file)."""
     text = claim.quote or claim.note
+    if quote_chars and len(text) > quote_chars:
+        text = text[:quote_chars - 1] + "…"
     quote = f"<br><q>{_text(text)}</q>" if text else ""
     confidence = (f" <span class='mm-low'>{escape(claim.confidence)} confidence</span>"
                   if claim.confidence in ("low", "medium") else "")
@@ -190,6 +195,7 @@ def _text(value: str) -> str:
 
 
 CLAIM_HEAD = "<tr><th>date</th><th>status</th><th>actor</th><th>source and quote</th></tr>"
+CLAIM_HEAD_JSON = json.dumps(CLAIM_HEAD)
 
 
 def place_header(gazetteer: Gazetteer, place_id: str) -> str:
@@ -306,15 +312,63 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
     return m
 
 
-def _table(tl: Timeline, place_id: str, day: date, state: ControlState) -> str:
-    history = [c for c in tl.history[place_id] if c.date <= day]
-    rows = "".join(
-        claim_row(c).replace("<tr>", "<tr class='mm-current'>", 1) if c.claim_id in state.claim_ids else claim_row(c)
-        for c in reversed(history)
-    )
-    if rows:
-        return f"<table class='mm-claims'>{CLAIM_HEAD}{rows}</table>"
-    return "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>"
+STATE_CLAIMS = 3  # claims behind the state shown in a popup
+RECENT_CLAIMS = 3  # and the latest others; the full list is one click away (claims/PLACE.js)
+SLIDER_STATE_CLAIMS, SLIDER_RECENT_CLAIMS = 2, 1  # the slider holds every day: fewer per state
+SLIDER_QUOTE = 120  # characters of a quote in the slider (the claims file has it whole)
+
+
+def _short_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def claims_file(place_id: str) -> str:
+    """File name of a place's full claim list, loaded on demand by the maps."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", place_id) + ".js"
+
+
+def _latest(tl: Timeline, place_id: str, day: date, state: ControlState, n_behind: int,
+            n_others: int) -> tuple[list[Claim], list[Claim], int]:
+    """The latest claims behind ``state`` and the latest others up to ``day`` (newest first), and
+    how many claims there are up to that day. History is sorted by date: bisect, then walk back
+    only as far as needed, so a popup costs the same with 300 claims or 200,000."""
+    history = tl.history[place_id]
+    count = bisect_right(history, day, key=lambda c: c.date)
+    behind: list[Claim] = []
+    others: list[Claim] = []
+    for i in range(count - 1, -1, -1):
+        c = history[i]
+        if c.claim_id in state.claim_ids:
+            if len(behind) < n_behind:
+                behind.append(c)
+        elif len(others) < n_others:
+            others.append(c)
+        if len(behind) >= min(n_behind, len(state.claim_ids)) and len(others) >= n_others:
+            break
+    return behind, others, count
+
+
+def _table(tl: Timeline, place_id: str, day: date, state: ControlState, lib: str) -> str:
+    behind, others, count = _latest(tl, place_id, day, state, STATE_CLAIMS, RECENT_CLAIMS)
+    if not count:
+        return "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>"
+    rows = "".join(claim_row(c).replace("<tr>", "<tr class='mm-current'>", 1) for c in behind)
+    rows += "".join(claim_row(c) for c in others)
+    shown = len(behind) + len(others)
+    more = ""
+    if shown < count:
+        base = "../" if lib.startswith("..") else ""
+        more = (f"<p class='mm-basis'>{shown} of {count} claims shown "
+                f"({len(state.claim_ids)} behind this state). <a href='#' class='mm-all' "
+                f"data-src='{base}claims/{claims_file(place_id)}' data-place='{escape(place_id)}' "
+                f"data-day='{day.isoformat()}'>Show all claims</a></p>")
+    return f"<table class='mm-claims'>{CLAIM_HEAD}{rows}</table>{more}<div class='mm-all-claims'></div>"
+
+
+def place_claims_js(tl: Timeline, place_id: str) -> str:
+    """The full claim list of a place as a script that hands it to the page (works over file://)."""
+    rows = [[c.date.isoformat(), claim_row(c)] for c in tl.history[place_id] if c.date <= tl.end]
+    return f"mosulmapClaims({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(rows)});\n"
 
 
 def _drawing_order(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -337,7 +391,8 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
                 "place_id": pid,
                 "style": leaflet_style(state, row["geometry_confidence"], tl.initial),
                 "tooltip": f"{place_tip(gaz, pid)}<br>{line}",
-                "popup": f"{place_header(gaz, pid)}<p>{line}</p>{geometry_note(row, gaz)}{_table(tl, pid, day, state)}",
+                "popup": f"{place_header(gaz, pid)}<p>{line}</p>{geometry_note(row, gaz)}"
+                         f"{_table(tl, pid, day, state, lib)}",
             }
         )
     places = gpd.GeoDataFrame(features, geometry=list(polygons.geometry), crs=polygons.crs)
@@ -376,14 +431,18 @@ def _titled(html: str, title: str) -> str:
 
 
 def _intervals(tl: Timeline, place_id: str, index: dict[date, int]) -> list[list]:
-    """The slider's compact runs: [first, last, shown code, disputed, claim ids, since, basis,
-    day index of the last report (may precede the window; None before any)]."""
+    """The slider's compact runs: [first, last, shown code, disputed, the claims behind the state
+    (at most SLIDER_STATE_CLAIMS), since, basis, day index of the last report (may precede the window;
+    None before any), the latest other claims (at most SLIDER_RECENT_CLAIMS), claims so far, claims
+    behind the state]."""
     codes = {k: i for i, k in enumerate(SHOWN)}
     out = []
     for first, last, s in tl.runs(place_id):
         report = (s.last_report - tl.start).days if s.last_report else None
-        out.append([first, last, codes[s.shown], s.disputed, list(s.claim_ids),
-                    format_day(s.since) if s.since and not s.assumed else "", s.basis, report])
+        behind, others, count = _latest(tl, place_id, tl.days[last], s, SLIDER_STATE_CLAIMS, SLIDER_RECENT_CLAIMS)
+        out.append([first, last, codes[s.shown], s.disputed, [c.claim_id for c in behind],
+                    format_day(s.since) if s.since and not s.assumed else "", s.basis, report,
+                    [c.claim_id for c in others], count, len(s.claim_ids)])
     return out
 
 
@@ -404,7 +463,11 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
             geom_notes.append(note)
         meta.append(_slider_place(tl, gaz, row["place_id"], index, geom_notes.index(note),
                                   geometry_style(row["geometry_confidence"])))
-    used = {c for p in tl.place_ids for c in tl.history[p]}
+    used: dict[str, Claim] = {}
+    for place in meta + [_slider_place(tl, gaz, p, index, None, geometry_style("approximate")) for p in data.undrawn]:
+        for iv in place["intervals"]:
+            for cid in iv[4] + iv[8]:
+                used.setdefault(cid, tl.claims[cid])
     codes = {k: i for i, k in enumerate(SHOWN)}
     per_day = [[0] * len(SHOWN) for _ in tl.days]
     for pid in tl.place_ids:
@@ -423,7 +486,10 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         "assumedOpacity": ASSUMED_OPACITY,
         "recentDispute": RECENT_DISPUTE_DAYS,
         "disputedEdge": DISPUTED_EDGE,
-        "claims": [[c.claim_id, claim_row(c)] for c in sorted(used, key=lambda c: c.claim_id)],
+        # compact rows, escaped and laid out in the page (claimRow in slider.js): the slider's size
+        # grows with places and days, not with claims
+        "claims": [[cid, c.date.isoformat(), c.date_precision.value, c.status.value, c.event, c.actor, c.source,
+                    _short_text(c.quote or c.note, SLIDER_QUOTE), c.confidence] for cid, c in sorted(used.items())],
         "claimHead": CLAIM_HEAD,
         "geom": geom_notes,
         "meta": meta,
@@ -470,8 +536,6 @@ def _day_select(element_id: str, days: list[date], selected: int) -> str:
 
 def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom: int | None,
                   style: tuple) -> dict:
-    history = [[max(0, index.get(c.date, 0 if c.date < tl.start else len(index) - 1)), c.claim_id]
-               for c in tl.history[place_id] if c.date <= tl.end]
     opacity, dash, weight, _ = style
     return {
         "id": place_id,
@@ -479,7 +543,7 @@ def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom
         "header": place_header(gaz, place_id),
         "geom": geom,
         "shape": [opacity, dash, weight],
-        "history": history,
+        "claimsFile": "claims/" + claims_file(place_id),
         "intervals": _intervals(tl, place_id, index),
     }
 

@@ -57,3 +57,33 @@ function mosulmapFront(map) {
         }
     };
 }
+
+// The full claim list of a place, loaded on demand from claims/PLACE.js (a script, so that it
+// works from a folder opened without a server). Place ids come from the gazetteer.
+var mosulmapClaimLists = new Map(), mosulmapWaiting = new Map();
+function mosulmapClaims(placeId, head, rows) {
+    mosulmapClaimLists.set(placeId, {head: head, rows: rows});
+    (mosulmapWaiting.get(placeId) || []).forEach(function (f) { f(); });
+    mosulmapWaiting.delete(placeId);
+}
+document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a.mm-all");
+    if (!link) { return; }
+    e.preventDefault();
+    var place = link.getAttribute("data-place"), day = link.getAttribute("data-day");
+    var box = link.parentNode.nextElementSibling;
+    function fill() {
+        var list = mosulmapClaimLists.get(place);
+        var rows = list.rows.filter(function (r) { return r[0] <= day; }).reverse().map(function (r) { return r[1]; });
+        box.innerHTML = "<table class='mm-claims'>" + list.head + rows.join("") + "</table>";
+        link.parentNode.textContent = rows.length + " claims up to this day:";
+    }
+    if (mosulmapClaimLists.has(place)) { fill(); return; }
+    if (!mosulmapWaiting.has(place)) {
+        mosulmapWaiting.set(place, []);
+        var script = document.createElement("script");
+        script.src = link.getAttribute("data-src");
+        document.head.appendChild(script);
+    }
+    mosulmapWaiting.get(place).push(fill);
+});

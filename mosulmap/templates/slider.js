@@ -3,7 +3,21 @@
 (function () {
     var map = __MAP__;
     var D = JSON.parse(document.getElementById("mm-data").textContent);
-    var claims = new Map(D.claims);  // [id, row] pairs: ids come from data, never keys of a plain object
+    // [id, date, precision, status, event, actor, source, quote, confidence]: ids come from data,
+    // so they are keys of a Map, never of a plain object; every text is escaped here.
+    var claims = new Map(D.claims.map(function (c) { return [c[0], c]; }));
+    function esc(s) {
+        return String(s).replace(/[&<>"']/g, function (ch) {
+            return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}[ch]; });
+    }
+    function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
+    function claimRow(c, current) {
+        var confidence = (c[8] === "low" || c[8] === "medium") ? " <span class='mm-low'>" + esc(c[8]) + " confidence</span>" : "";
+        return "<tr" + (current ? " class='mm-current'" : "") + "><td>" + esc(c[1]) + "<br><small>" + esc(c[2]) +
+            "</small></td><td>" + esc(c[3]) + "<br><small>" + esc(c[4]) + "</small></td><td>" + bdi(c[5]) +
+            "</td><td>" + bdi(c[6]) + (c[7] ? "<br><q>" + bdi(c[7]) + "</q>" : "") + " <small>[" + bdi(c[0]) +
+            "]</small>" + confidence + "</td></tr>";
+    }
     mosulmapBase(map, D);
     var current = D.start;
 
@@ -31,15 +45,14 @@
     }
     function popup(place, day) {
         var iv = stateAt(place, day), rows = [];
-        for (var i = place.history.length - 1; i >= 0; i--) {
-            var h = place.history[i];
-            if (h[0] > day) { continue; }
-            var row = claims.get(h[1]);
-            if (iv[4].indexOf(h[1]) >= 0) { row = row.replace("<tr>", "<tr class='mm-current'>"); }
-            rows.push(row);
-        }
+        iv[4].forEach(function (id) { rows.push(claimRow(claims.get(id), true)); });
+        iv[8].forEach(function (id) { rows.push(claimRow(claims.get(id), false)); });
+        var more = rows.length < iv[9] ?
+            "<p class='mm-basis'>" + rows.length + " of " + iv[9] + " claims shown (" + iv[10] + " behind this state). " +
+            "<a href='#' class='mm-all' data-src='" + esc(place.claimsFile) + "' data-place='" + esc(place.id) + "' data-day='" +
+            D.days[day] + "'>Show all claims</a></p><div class='mm-all-claims'></div>" : "";
         return place.header + "<p>" + statusLine(place, day) + "</p>" + (place.geom === null ? "" : D.geom[place.geom]) +
-            (rows.length ? "<table class='mm-claims'>" + D.claimHead + rows.join("") + "</table>"
+            (rows.length ? "<table class='mm-claims'>" + D.claimHead + rows.join("") + "</table>" + more
                          : "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>");
     }
     // The same rules as mosulmap.style.leaflet_style.
