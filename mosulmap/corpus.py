@@ -317,26 +317,106 @@ def extract_corpus(
     import dask.bag as db
     from distributed import Client, LocalCluster
 
-    all_batches = list(batches)
+    # Workers read their own share of the corpus: the client sends (file, byte range, first
+    # record number) tasks, never the text itself.
+    tasks = list(_tasks(inputs))
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                   host="127.0.0.1", dashboard_address=None)
     try:
         with Client(scheduler or cluster, timeout="30s") as client:
-            bag = db.from_sequence(all_batches, npartitions=max(1, len(all_batches)))
-            mapped = bag.map(process_batch, gazetteer_path=gazetteer, relevance=relevance,
-                             fallback_published=published)
+            bag = db.from_sequence(tasks, npartitions=max(1, len(tasks)))
+            mapped = bag.map(process_task, gazetteer_path=gazetteer, relevance=relevance,
+                             fallback_published=published, strict=strict)
             futures = client.compute(mapped.to_delayed())
             if progress:
                 from distributed import as_completed
 
                 for _ in tqdm(as_completed(futures), total=len(futures), desc="partitions", file=sys.stderr):
                     pass
-            outputs = [b for part in client.gather(futures) for b in part]
+            parts = [t for part in client.gather(futures) for t in part]
     finally:
         if cluster is not None:
             cluster.close()
-    _collect(result, outputs)
+    for read, bad, outputs in parts:
+        result.read += read
+        result.bad += bad
+        _collect(result, [outputs])
     return result
+
+
+CHUNK_BYTES = 4 << 20  # a task's share of a JSON Lines file
+CHUNK_FILES = 200  # a task's share of a folder of articles
+
+
+def _tasks(inputs: Iterable[str | Path]) -> Iterator[tuple]:
+    """Units of work in corpus order: ("lines", path, start, end, first record number) for an
+    uncompressed JSON Lines file, ("files", [paths]) for articles, ("whole", path) otherwise."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(str(p) for p in path.iterdir() if re.search(r"\.txt(\.gz)?$", p.name))
+            for i in range(0, len(files), CHUNK_FILES):
+                yield ("files", files[i:i + CHUNK_FILES])
+        elif not path.exists():
+            raise InputError("no such file or folder", path)
+        elif path.suffix.lower() in (".jsonl", ".ndjson"):
+            yield from _line_chunks(path)
+        elif _kind(path) == ".txt":
+            yield ("files", [str(path)])
+        else:
+            yield ("whole", str(path))
+
+
+def _line_chunks(path: Path) -> Iterator[tuple]:
+    """Byte ranges that end at line ends, each with the number of its first line."""
+    size, start, line = path.stat().st_size, 0, 1
+    with path.open("rb") as handle:
+        while start < size:
+            handle.seek(min(size, start + CHUNK_BYTES))
+            handle.readline()
+            end = min(size, handle.tell())
+            handle.seek(start)
+            lines = handle.read(end - start).count(b"\n")
+            yield ("lines", str(path), start, end, line)
+            start, line = end, line + lines
+
+
+def _task_records(task: tuple, strict: bool) -> Iterator[Record | BadRecord]:
+    kind = task[0]
+    if kind == "files":
+        yield from iter_records(task[1], strict)
+        return
+    if kind == "whole":
+        yield from iter_records([task[1]], strict)
+        return
+    _, path, start, end, number = task
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start).decode("utf-8-sig" if start == 0 else "utf-8", errors="replace")
+    name = Path(path).name
+    for offset, raw in enumerate(data.split("\n")):
+        if not raw.strip():
+            continue
+        where = number + offset
+        try:
+            obj = json.loads(raw)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+            yield _record(obj, f"{name}#{where}")
+        except (ValueError, TypeError) as exc:
+            if strict:
+                raise InputError(f"bad record: {exc}", path, where) from None
+            yield BadRecord(f"{path}:{where}", str(exc))
+
+
+def process_task(task: tuple, gazetteer_path: str | None = None, relevance: bool = True,
+                 fallback_published: date | None = None, strict: bool = False) -> tuple:
+    """Read one task's records on the worker and extract them: (records read, bad records, results)."""
+    records: list[Record] = []
+    bad: list[BadRecord] = []
+    for r in _task_records(task, strict):
+        (bad if isinstance(r, BadRecord) else records).append(r)
+    return len(records), bad, process_batch(records, gazetteer_path, relevance, fallback_published)
 
 
 def write_report(result: CorpusResult, path: str | Path) -> Path:

@@ -168,11 +168,22 @@ def dask_cluster(tmp_path):
                 p.kill()
 
 
-def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster):
+def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster, monkeypatch):
+    from mosulmap import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 60_000)  # many byte ranges, read by the workers
+    monkeypatch.setattr(corpus_module, "CHUNK_FILES", 7)
     rows = generate(3000, share=0.25, seed=11)
     corpus = _jsonl(tmp_path / "corpus.jsonl", rows)
-    local = extract_corpus([corpus])
-    distributed = extract_corpus([corpus], engine="dask", scheduler=dask_cluster)
+    with corpus.open("a", encoding="utf-8") as handle:
+        handle.write("{broken\n" + json.dumps(rows[0]) + "\n")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i, r in enumerate(rows[:40]):
+        (folder / f"n{i:03d}.txt").write_text(r["text"], encoding="utf-8")
+    local = extract_corpus([corpus, folder])
+    distributed = extract_corpus([corpus, folder], engine="dask", scheduler=dask_cluster)
     assert len(local.claims) > 500
     assert _keys(distributed.claims) == _keys(local.claims)  # same claims, same ids, same order
     assert (distributed.read, distributed.irrelevant) == (local.read, local.irrelevant)
+    assert [b.where for b in distributed.bad] == [b.where for b in local.bad] == [f"{corpus}:3001"]
