@@ -187,3 +187,21 @@ def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster, 
     assert _keys(distributed.claims) == _keys(local.claims)  # same claims, same ids, same order
     assert (distributed.read, distributed.irrelevant) == (local.read, local.irrelevant)
     assert [b.where for b in distributed.bad] == [b.where for b in local.bad] == [f"{corpus}:3001"]
+
+
+def test_a_build_reads_the_parquet_claims_of_a_corpus_run(tmp_path):
+    from click.testing import CliRunner
+
+    from mosulmap.cli import main
+
+    corpus = _jsonl(tmp_path / "c.jsonl.gz", generate(200, share=0.5), gz=True)
+    out = tmp_path / "claims.parquet"
+    result = CliRunner().invoke(main, ["extract", str(corpus), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    report = [json.loads(line) for line in (tmp_path / "claims.parquet.report.jsonl").read_text().splitlines()]
+    assert report[-1]["read"] == 200 and report[-1]["claims"] > 50
+    built = CliRunner().invoke(main, ["build", "--claims", str(out), "--no-corpus", "--no-snapshots",
+                                      "--out", str(tmp_path / "site")])
+    assert built.exit_code == 0, built.output
+    assert f"claims loaded: {report[-1]['claims']}" in built.output
+    assert (tmp_path / "site" / "claims").is_dir()  # every place's full claim list, loaded on demand
