@@ -13,7 +13,9 @@ function mosulmapBase(map, D) {
     if (D.westLabel) {
         L.marker(D.westLabel, {interactive: false, icon: L.divIcon({className: "mm-west", html: "West Mosul<br>(not mapped)", iconSize: null})}).addTo(map);
     }
-    map.fitBounds(L.geoJSON(D.extent).getBounds(), {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
+    var narrow = map.getSize().x < 600;  // a phone: the boxes fold away, so the map needs little padding
+    map.fitBounds(L.geoJSON(D.extent).getBounds(), narrow ? {paddingTopLeft: [4, 110], paddingBottomRight: [4, 150]}
+                                                          : {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
 }
 
 // Places and landmarks labelled at their representative points. Labels that would overlap a
