@@ -1,8 +1,8 @@
 """Dates in news text: datelines, explicit dates, weekdays and relative days.
 
-Used by ``extract`` to date an article (dateline, else user metadata, else a weekday plus the
-latest explicit date in the text) and each of its sentences ("on Friday", "yesterday", "two
-days ago", "On Nov. 15") against that publication date. Each answer says how it was found.
+Used by ``extract`` to date an article: a printed dateline, or a weekday plus the latest explicit
+date in the text. The time expressions of sentences are ``extract.timex``'s job. Each answer says
+how it was found.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ MONTHS = {
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1}
 
 _MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"  # noqa: E501
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -29,15 +28,6 @@ DAY_MONTH = re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?:,?\s+{_YEAR})?", re.I)
 ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 DOTTED = re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")
 WEEKDAY = re.compile(r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
-RELATIVE = re.compile(
-    r"\b(?:(?P<today>today|this morning|this afternoon|this evening|tonight)"
-    r"|(?P<yesterday>yesterday|last night)"
-    r"|(?P<n>one|two|three|four|five|six|seven|a|\d)\s+days?\s+(?:ago|earlier)"
-    r"|(?P<week>last week|a week ago|earlier this week))\b",
-    re.I,
-)
-
-
 @dataclass(frozen=True)
 class DateFinding:
     """A date found in text, how firmly, and how it was found."""
@@ -111,10 +101,6 @@ def find_dateline(text: str, header_lines: int = 6) -> DateFinding | None:
     return None
 
 
-def weekday_on_or_before(anchor: date, weekday: int) -> date:
-    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
-
-
 def weekday_on_or_after(anchor: date, weekday: int) -> date:
     return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
 
@@ -133,26 +119,3 @@ def infer_publication(text: str) -> DateFinding | None:
     value = weekday_on_or_after(latest, WEEKDAYS[weekday])
     how = f"inferred: '{weekday.title()}' after the latest date mentioned ({latest.isoformat()})"
     return DateFinding(value, DatePrecision.INFERRED, how)
-
-
-def sentence_date(sentence: str, published: date) -> DateFinding | None:
-    """The event date a sentence gives, relative to the publication date; None if it gives none."""
-    for d, _, text in explicit_dates(sentence, year_hint=None):
-        if d <= published:
-            return DateFinding(d, DatePrecision.EXACT, f"'{text}' in the sentence")
-    relative = RELATIVE.search(sentence)
-    if relative:
-        if relative.group("today"):
-            return DateFinding(published, DatePrecision.INFERRED, f"'{relative.group(0)}'")
-        if relative.group("yesterday"):
-            return DateFinding(published - timedelta(days=1), DatePrecision.INFERRED, f"'{relative.group(0)}'")
-        if relative.group("n"):
-            raw = relative.group("n").lower()
-            n = int(raw) if raw.isdigit() else NUMBERS[raw]
-            return DateFinding(published - timedelta(days=n), DatePrecision.INFERRED, f"'{relative.group(0)}'")
-        return DateFinding(published - timedelta(days=7), DatePrecision.APPROXIMATE, f"'{relative.group(0)}'")
-    weekday = WEEKDAY.search(sentence)
-    if weekday:
-        value = weekday_on_or_before(published, WEEKDAYS[weekday.group("weekday").lower()])
-        return DateFinding(value, DatePrecision.INFERRED, f"'{weekday.group(0)}' before {published.isoformat()}")
-    return None

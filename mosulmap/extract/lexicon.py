@@ -141,7 +141,6 @@ LIST_COUNT = re.compile(
 LIST_NAMING = re.compile(r"\b(?:named|identified|listed|namely|were|are|include|included|including)\b", re.I)
 ANAPHOR_THERE = re.compile(
     r"\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|could|may|might|remain|seem|appear))", re.I)
-ANAPHOR_THEM = re.compile(r"\b(?:them|it)\b", re.I)
 
 # (pattern, actor) — the first match in a clause, then its sentence, then the previous sentence.
 ACTORS: list[tuple[re.Pattern[str], str]] = [
