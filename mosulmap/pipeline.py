@@ -20,16 +20,15 @@ from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 from tqdm import tqdm
 
 from mosulmap import settings
-from mosulmap.claims import Claim, ClaimSet, claims_csv, csv_safe, load_claims
+from mosulmap.claims import Claim, ClaimSet, load_claims
 from mosulmap.errors import MosulmapError
+from mosulmap.exports import area_chart, exports, geopackage
 from mosulmap.extract import ArticleResult, extract_files
-from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
-from mosulmap.io import UMASK, atomic_write_bytes, atomic_write_text, geojson_dict, geojson_text
+from mosulmap.io import UMASK, atomic_write_bytes, atomic_write_text
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
 from mosulmap.render import (
     MapData,
@@ -42,7 +41,7 @@ from mosulmap.render import (
 )
 from mosulmap.resolver import Resolver
 from mosulmap.snapshot import SnapshotRenderer
-from mosulmap.timeline import SHOWN, ControlStatus, build_timeline
+from mosulmap.timeline import ControlStatus, build_timeline
 
 MARKER = ".mosulmap-output"
 
@@ -184,113 +183,6 @@ class BuildResult:
     summary: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     problems: list[MosulmapError] = field(default_factory=list)  # bad claim rows that were skipped
-
-
-def control_geojson(data: MapData) -> dict:
-    """One feature per run of identical state per neighbourhood (valid_from/valid_to), for GIS."""
-    runs = data.timeline.intervals()
-    shapes = data.polygons.set_index("place_id")
-    gaz = data.gazetteer
-    runs["name"] = [gaz[p].name for p in runs["place_id"]]
-    runs["arabic"] = [gaz[p].arabic for p in runs["place_id"]]
-    runs["geometry_source"] = [shapes["geometry_source"].get(p, "none") for p in runs["place_id"]]
-    runs["geometry_confidence"] = [shapes["geometry_confidence"].get(p, "none") for p in runs["place_id"]]
-    runs["coord_method"] = [gaz[p].coord_method or ("sourced" if gaz[p].has_point else "none")
-                            for p in runs["place_id"]]
-    runs["uncertainty_m"] = [gaz[p].uncertainty_m for p in runs["place_id"]]
-    # ACLED-style geo_precision: 1 an outline (sourced or user), 2 a cell around a sourced or
-    # estimated point, 3 only the sector or nothing is known.
-    runs["geo_precision"] = [
-        1 if c in ("sourced", "user-supplied") else 2 if c in ("approximate", "estimated") else 3
-        for c in runs["geometry_confidence"]
-    ]
-    geometry = [shapes.geometry.get(p) for p in runs["place_id"]]
-    return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
-
-
-def _exports(data: MapData, inputs: Inputs) -> dict[str, str]:
-    tl, gaz = data.timeline, data.gazetteer
-    data.control_runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
-    control = tl.to_frame()
-    control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
-    used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
-                  key=lambda c: (c.date, c.claim_id))
-    unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
-    return {
-        "control.csv": _csv(control),
-        "control.geojson": json.dumps(data.control_runs, ensure_ascii=False, indent=1) + "\n",
-        "claims.csv": claims_csv(used),
-        "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
-        "unresolved.csv": _csv(unplaced),
-        "places.geojson": geojson_text(_places_frame(gaz, inputs.polygons)),
-        "frontline.geojson": geojson_text(front_frame(tl, data.fronts)),
-        "area_by_day.csv": _csv(area_by_day(tl, data.polygons)),
-    }
-
-
-def _geopackage(data: MapData, inputs: Inputs, path: Path) -> None:
-    """The GeoJSON layers in one GeoPackage for QGIS and ArcGIS: control runs, places, front line."""
-    runs = getattr(data, "control_runs", None) or control_geojson(data)
-    control = gpd.GeoDataFrame.from_features(runs["features"], crs=settings.WGS84)
-    control["claim_ids"] = control["claim_ids"].astype(str)
-    layers = {"control": control, "places": _places_frame(data.gazetteer, inputs.polygons),
-              "frontline": front_frame(data.timeline, data.fronts)}
-    import pyogrio
-
-    # A fixed timestamp in the GeoPackage's metadata keeps rebuilds byte-identical.
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2017-01-24T00:00:00.000Z"})
-    for name, frame in layers.items():
-        frame = frame[frame.geometry.notna()] if name != "control" else frame
-        frame.to_file(path, layer=name, driver="GPKG")
-
-
-def _area_chart(data: MapData) -> bytes:
-    """PNG of the km² each side held per day (assumed apart), drawn on its own Agg canvas."""
-    import io as _io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from mosulmap.style import ASSUMED_OPACITY, shown_color, shown_label
-
-    table = area_by_day(data.timeline, data.polygons)
-    days = pd.to_datetime(table["date"])
-    keys = [k for k in SHOWN if table[f"{k}_km2"].any()]
-    fig = Figure(figsize=(9, 3.4))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    areas = ax.stackplot(days, *[table[f"{k}_km2"] for k in keys],
-                         labels=[shown_label(k, data.timeline.initial) for k in keys],
-                         colors=[shown_color(k, data.timeline.initial) for k in keys], alpha=0.85)
-    for area, key in zip(areas, keys):
-        if key == "assumed":
-            area.set_alpha(ASSUMED_OPACITY + 0.1)
-    ax.set_ylabel("km² of drawn east bank")
-    ax.set_title("East Mosul: area held per day, as reported (assumed apart)")
-    ax.legend(loc="upper left", fontsize=8)
-    ax.margins(x=0)
-    fig.tight_layout()
-    buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _csv(frame: pd.DataFrame) -> str:
-    """A table as CSV with formula-like text neutralised for spreadsheets (raw values: GeoJSON/JSONL)."""
-    frame = frame.copy()
-    for column in frame.columns:
-        frame[column] = [csv_safe(v) if isinstance(v, str) else v for v in frame[column]]
-    return frame.to_csv(index=False, lineterminator="\n")
-
-
-def _places_frame(gazetteer: Gazetteer, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    shapes = polygons.set_index("place_id")
-    frame = gazetteer.to_frame()
-    frame = frame[frame["scope"] == "east_bank"].drop(columns=["scope"])
-    for column in ("geometry_source", "geometry_confidence"):
-        frame[column] = [shapes[column].get(pid, "none") for pid in frame["place_id"]]
-    geometry = [shapes.geometry.get(pid) for pid in frame["place_id"]]
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.WGS84)
 
 
 def _check_out_dir(out: Path) -> None:
@@ -466,10 +358,10 @@ def build(
         for pid in tl.place_ids:  # each place's full claim list, loaded by the maps on demand
             if tl.history[pid]:
                 atomic_write_text(staging / "claims" / claims_file(pid), place_claims_js(tl, pid))
-        for name, text in _exports(data, inputs).items():
+        for name, text in exports(data, inputs.polygons).items():
             atomic_write_text(staging / name, text)
-        _geopackage(data, inputs, staging / "control.gpkg")
-        atomic_write_bytes(staging / "area_by_day.png", _area_chart(data))
+        geopackage(data, inputs.polygons, staging / "control.gpkg")
+        atomic_write_bytes(staging / "area_by_day.png", area_chart(data))
         atomic_write_text(staging / "summary.json", json.dumps(result.summary, indent=1) + "\n")
         atomic_write_text(staging / "index.html", render_index(data, days, result.summary, snapshots, chart=True))
         atomic_write_text(staging / MARKER, "written by mosulmap build; the whole folder is replaced on rebuild\n")

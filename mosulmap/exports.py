@@ -1,0 +1,130 @@
+"""Exports of a build: the tables and layers a GIS user or an analyst takes away.
+
+``control.csv`` (a state per day and neighbourhood), ``control.geojson`` (runs of state with
+``valid_from``/``valid_to``), ``frontline.geojson``, ``area_by_day.csv`` and its chart,
+``claims.csv`` (formula-safe) and ``claims.jsonl`` (raw), ``unresolved.csv``, ``places.geojson`` and
+the same layers in ``control.gpkg``. Inputs are the prepared :class:`~mosulmap.render.MapData`;
+outputs are texts and bytes that ``pipeline.build`` writes atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from mosulmap import settings
+from mosulmap.claims import claims_csv, csv_safe
+from mosulmap.frontline import area_by_day, front_frame
+from mosulmap.gazetteer import Gazetteer
+from mosulmap.io import geojson_dict, geojson_text
+from mosulmap.render import MapData
+from mosulmap.style import ASSUMED_OPACITY, shown_color, shown_label
+from mosulmap.timeline import SHOWN
+
+
+def control_geojson(data: MapData) -> dict:
+    """One feature per run of identical state per neighbourhood (valid_from/valid_to), for GIS."""
+    runs = data.timeline.intervals()
+    shapes = data.polygons.set_index("place_id")
+    gaz = data.gazetteer
+    runs["name"] = [gaz[p].name for p in runs["place_id"]]
+    runs["arabic"] = [gaz[p].arabic for p in runs["place_id"]]
+    runs["geometry_source"] = [shapes["geometry_source"].get(p, "none") for p in runs["place_id"]]
+    runs["geometry_confidence"] = [shapes["geometry_confidence"].get(p, "none") for p in runs["place_id"]]
+    runs["coord_method"] = [gaz[p].coord_method or ("sourced" if gaz[p].has_point else "none")
+                            for p in runs["place_id"]]
+    runs["uncertainty_m"] = [gaz[p].uncertainty_m for p in runs["place_id"]]
+    # ACLED-style geo_precision: 1 an outline (sourced or user), 2 a cell around a sourced or
+    # estimated point, 3 only the sector or nothing is known.
+    runs["geo_precision"] = [
+        1 if c in ("sourced", "user-supplied") else 2 if c in ("approximate", "estimated") else 3
+        for c in runs["geometry_confidence"]
+    ]
+    geometry = [shapes.geometry.get(p) for p in runs["place_id"]]
+    return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
+
+
+def exports(data: MapData, polygons: gpd.GeoDataFrame) -> dict[str, str]:
+    """Every text export of a build, by file name."""
+    tl, gaz = data.timeline, data.gazetteer
+    data.control_runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
+    control = tl.to_frame()
+    control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
+    used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
+                  key=lambda c: (c.date, c.claim_id))
+    unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
+    return {
+        "control.csv": safe_csv(control),
+        "control.geojson": json.dumps(data.control_runs, ensure_ascii=False, indent=1) + "\n",
+        "claims.csv": claims_csv(used),
+        "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
+        "unresolved.csv": safe_csv(unplaced),
+        "places.geojson": geojson_text(places_frame(gaz, polygons)),
+        "frontline.geojson": geojson_text(front_frame(tl, data.fronts)),
+        "area_by_day.csv": safe_csv(area_by_day(tl, data.polygons)),
+    }
+
+
+def geopackage(data: MapData, polygons: gpd.GeoDataFrame, path: Path) -> None:
+    """The GeoJSON layers in one GeoPackage for QGIS and ArcGIS: control runs, places, front line."""
+    runs = getattr(data, "control_runs", None) or control_geojson(data)
+    control = gpd.GeoDataFrame.from_features(runs["features"], crs=settings.WGS84)
+    control["claim_ids"] = control["claim_ids"].astype(str)
+    layers = {"control": control, "places": places_frame(data.gazetteer, polygons),
+              "frontline": front_frame(data.timeline, data.fronts)}
+    import pyogrio
+
+    # A fixed timestamp in the GeoPackage's metadata keeps rebuilds byte-identical.
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2017-01-24T00:00:00.000Z"})
+    for name, frame in layers.items():
+        frame = frame[frame.geometry.notna()] if name != "control" else frame
+        frame.to_file(path, layer=name, driver="GPKG")
+
+
+def area_chart(data: MapData) -> bytes:
+    """PNG of the km² each side held per day (assumed apart), drawn on its own Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    table = area_by_day(data.timeline, data.polygons)
+    days = pd.to_datetime(table["date"])
+    keys = [k for k in SHOWN if table[f"{k}_km2"].any()]
+    fig = Figure(figsize=(9, 3.4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    areas = ax.stackplot(days, *[table[f"{k}_km2"] for k in keys],
+                         labels=[shown_label(k, data.timeline.initial) for k in keys],
+                         colors=[shown_color(k, data.timeline.initial) for k in keys], alpha=0.85)
+    for area, key in zip(areas, keys):
+        if key == "assumed":
+            area.set_alpha(ASSUMED_OPACITY + 0.1)
+    ax.set_ylabel("km² of drawn east bank")
+    ax.set_title("East Mosul: area held per day, as reported (assumed apart)")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.margins(x=0)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def safe_csv(frame: pd.DataFrame) -> str:
+    """A table as CSV with formula-like text neutralised for spreadsheets (raw values: GeoJSON/JSONL)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        frame[column] = [csv_safe(v) if isinstance(v, str) else v for v in frame[column]]
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def places_frame(gazetteer: Gazetteer, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    shapes = polygons.set_index("place_id")
+    frame = gazetteer.to_frame()
+    frame = frame[frame["scope"] == "east_bank"].drop(columns=["scope"])
+    for column in ("geometry_source", "geometry_confidence"):
+        frame[column] = [shapes[column].get(pid, "none") for pid in frame["place_id"]]
+    geometry = [shapes.geometry.get(pid) for pid in frame["place_id"]]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=settings.WGS84)
