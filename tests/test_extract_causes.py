@@ -254,3 +254,9 @@ def test_a_one_paragraph_article_is_not_a_headline(resolver):
             "with Islamic State militants, officers said.")
     result = extract_text(text, resolver, published=D(2016, 11, 5))
     assert [(c.date, c.place_ids) for c in result.claims] == [(D(2016, 11, 4), ("karama",))]
+
+
+def test_a_fight_for_control_is_not_control(resolver):
+    body = ("Troops were fighting for control of Karama. Special forces stormed the IS-held Sumer district. "
+            "The battle for control of Samah went on.")
+    assert {(p, s) for _, p, s in claims(resolver, body)} == {("karama", C), ("sumer", C), ("samah", C)}

@@ -24,13 +24,13 @@ _BE = r"(?:is|are|was|were|been|being|be|still|now|also|continued|continuing|kep
 # (lower-cased substrings), which keeps the many clauses without control language cheap.
 TRIGGERS: list[tuple[tuple[str, ...], re.Pattern[str], Status, str]] = [
     # IS still holds the place
-    (("left to", "remain", "yet to", "still", "-held", "يزال", "تزال"),
+    (("left to", "remain", "yet to", "still", "يزال", "تزال"),
      _rx(r"\bleft to (?:retake|recapture|liberate|clear|free)\b",
          r"\bremain(?:s|ed)? to be (?:retaken|cleared|liberated|freed)\b",
          r"\byet to be (?:retaken|cleared|liberated|freed)\b", r"\bstill (?:held|controlled) by\b",
          r"\bstill (?:under|in) (?:the )?(?:full )?(?:control of )?"
          r"(?:IS|ISIS|ISIL|Daesh|Islamic State|militant|jihadist)",
-         r"\bstill holds?(?: on)?(?: onto| to)?\b", r"\b(?:IS|ISIS|ISIL|Daesh)-held\b(?=\s+(?:the\s+)?[A-Z])",
+         r"\bstill holds?(?: on)?(?: onto| to)?\b",
          r"لا (?:يزال|تزال)[^.،]{0,30}(?:تحت سيطرة|يسيطر|تسيطر)"),
      Status.IS_CONTROL, "held"),
     (("forced", "withdr", "pulled", "retreat", "driven", "انسحب", "انسحاب"),
@@ -85,8 +85,9 @@ TRIGGERS: list[tuple[tuple[str, ...], re.Pattern[str], Status, str]] = [
          r"\bmaking progress in\b", r"\bpushed back (?:IS|ISIS|ISIL|Daesh|the militants|militants)\b",
          r"دخلت", r"دخول", r"توغلت", r"تقدمت", r"تقدم"),
      Status.CONTESTED, "entered"),
-    (("fight", "fought", "clash", "battl", "skirmish", "resistance", "اشتباك", "معارك"),
-     _rx(r"\bfighting\b", r"\bfought\b", r"\bclash(?:es|ed|ing)\b", r"\bbattl(?:ed|ing|es|e for)\b",
+    (("fight", "fought", "clash", "battl", "struggl", "skirmish", "resistance", "اشتباك", "معارك"),
+     _rx(r"\b(?:fight(?:ing)?|battl(?:e|ing)|struggl(?:e|ing))\s+for\s+(?:the\s+)?(?:full\s+)?control\s+(?:of|over)\b",
+         r"\bfighting\b", r"\bfought\b", r"\bclash(?:es|ed|ing)\b", r"\bbattl(?:ed|ing|es|e for)\b",
          r"\bskirmishes\b", r"\bgun ?battles?\b", r"\bcontinued resistance\b", r"اشتباكات", r"معارك"),
      Status.CONTESTED, "fighting"),
     (("attack", "offensive", "هجوم"),
