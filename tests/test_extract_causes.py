@@ -260,3 +260,18 @@ def test_a_fight_for_control_is_not_control(resolver):
     body = ("Troops were fighting for control of Karama. Special forces stormed the IS-held Sumer district. "
             "The battle for control of Samah went on.")
     assert {(p, s) for _, p, s in claims(resolver, body)} == {("karama", C), ("sumer", C), ("samah", C)}
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Karama fell to Iraqi forces after a week of fighting.", G),
+    ("Gogjali fell to the militants in 2016 once more.", H),
+    ("Rashidiya was still under the control of IS.", H),
+    ("Arabi remained under IS control.", H),
+    ("Commandos ousted the militants from Sumer.", G),
+    ("IS launched a counter-offensive in Zuhur.", C),
+    ("The army made advances in Wahda.", C),
+    ("طردت القوات العراقية مسلحي داعش من حي الزهور.", G),
+])
+def test_more_language_of_control(resolver, sentence, status):
+    found = claims(resolver, sentence)
+    assert len(found) == 1 and next(iter(found))[2] == status, found
