@@ -275,3 +275,11 @@ def test_a_fight_for_control_is_not_control(resolver):
 def test_more_language_of_control(resolver, sentence, status):
     found = claims(resolver, sentence)
     assert len(found) == 1 and next(iter(found))[2] == status, found
+
+
+def test_a_landmark_named_earlier_can_be_the_university(resolver):
+    body = ("Iraqi forces retook Mosul University on Saturday, officers said. "
+            "Troops were still pushing into the university compound from the south.")
+    found = claims(resolver, body, published=D(2017, 1, 14))
+    assert found == {(D(2017, 1, 14), "university-of-mosul", G), (D(2017, 1, 14), "university-of-mosul", C)}
+    assert claims(resolver, "Troops pushed into the university compound.") == set()  # no landmark named before

@@ -44,6 +44,7 @@ from mosulmap.extract.mentions import Mention, Scanner, Unplaced
 from mosulmap.extract.timex import NUMBER_WORDS, Anchors, Kind, Timex, find_timexes, is_background_date, resolve
 from mosulmap.resolver import MatchStatus, Resolver
 
+LANDMARK_HEAD = re.compile(r"\b(university|palace|hotel|airport|stadium|campus)s?\b", re.I)
 MAX_SENTENCE = 1500  # characters; longer "sentences" are data or markup, not prose
 NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)[/-](?P<month>[01]?\d)[/-](?P<year>20\d\d)\b")
 LATEST_PUBLICATION = date(2017, 12, 31)
@@ -170,6 +171,7 @@ class _Article:
         self.keys: set[tuple] = set()  # (date, places, status): one claim each per article
         # "took six districts" with no names: waits for a sentence that names them
         self.pending: tuple[Clause, int, int, list[Timex]] | None = None
+        self.landmarks: dict[str, Mention] = {}  # head noun ("university") -> the landmark it names
 
     def anchors(self, reference: date) -> Anchors:
         starts = [d for d in self.phase_starts if d <= reference]
@@ -301,6 +303,7 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
             continue
         if mentions:
             previous = mentions
+            _remember_landmarks(state, mentions)
         else:
             frames = _referred(state, clause, previous, timexes, default)
             count = LIST_COUNT.search(clause.text)
@@ -315,6 +318,16 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
     return own if own and not flashback else None
 
 
+def _remember_landmarks(state: _Article, mentions: list[Mention]) -> None:
+    """A landmark named in the article can later be "the university", "the palace", "the hotel"."""
+    gaz = state.resolver.gazetteer
+    for m in mentions:
+        place = gaz[m.match.place_ids[0]] if m.match.place_id else None
+        head = LANDMARK_HEAD.search(place.name) if place is not None and "landmark" in place.feature_type else None
+        if head and m.role == "place":
+            state.landmarks[head.group(1).lower()] = m
+
+
 def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes: list[Timex],
               default: DateFinding) -> list[Frame]:
     """Frames for a clause that names no place but points back to one: "there" or "them" for
@@ -323,6 +336,9 @@ def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes:
     pointing = ANAPHOR_THERE.search(text, trig.start) or re.match(r"\s+(?:them|it)\b", text[trig.end:])
     if previous and pointing:
         return [Frame(trig, m, tuple(timexes), False) for m in previous]
+    for head, mention in state.landmarks.items():  # "the university" after "Mosul University"
+        if re.search(rf"\bthe {head}\b", text[trig.start:], re.I):
+            return [Frame(trig, mention, tuple(timexes), False)]
     ref = LIST_REFERENCE.search(text)
     if ref:
         n = _count(ref["n"])
