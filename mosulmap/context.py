@@ -10,7 +10,6 @@ import csv
 import json
 from pathlib import Path
 
-import geopandas as gpd
 import shapely
 from shapely.geometry import mapping, shape
 
@@ -53,8 +52,3 @@ def river_label(river: dict) -> tuple[float, float]:
     line = shapely.union_all([shape(f["geometry"]) for f in river["features"]])
     point = line.interpolate(0.42, normalized=True)
     return point.y, point.x
-
-
-def west_bank_frame() -> gpd.GeoDataFrame:
-    data = west_bank()
-    return gpd.GeoDataFrame.from_features(data["features"], crs=settings.WGS84)
