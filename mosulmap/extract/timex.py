@@ -58,7 +58,7 @@ DEICTIC = re.compile(
     rf"|(?P<yesterday>yesterday|last night)|(?P<before_yesterday>the day before yesterday)|{_N}\s+days?\s+ago)\b",
     re.I)
 ARABIC_DEICTIC = re.compile(
-    rf"{_AR}(?:(?P<before_yesterday>أول\s+أمس|اول\s+امس|أول\s+امس)|(?P<yesterday>أمس|امس|الأمس|البارحة)"
+    rf"{_AR}(?:(?P<before_yesterday>أول\s+أمس|اول\s+امس|أول\s+امس|أمس\s+الأول|امس\s+الاول)|(?P<yesterday>أمس|امس|الأمس|البارحة)"
     rf"|(?P<today>(?:عصر|صباح|مساء|ظهر)?\s*اليوم)){_AR_END}")
 ANAPHORIC = re.compile(
     rf"\b(?:{_N}\s+days?\s+(?P<dir>before|earlier|later|after)"
