@@ -48,10 +48,9 @@ def control_geojson(data: MapData) -> dict:
     return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
 
 
-def exports(data: MapData, polygons: gpd.GeoDataFrame) -> dict[str, str]:
+def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, str]:
     """Every text export of a build, by file name."""
     tl, gaz = data.timeline, data.gazetteer
-    data.control_runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
     control = tl.to_frame()
     control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
     used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
@@ -59,7 +58,7 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame) -> dict[str, str]:
     unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
     return {
         "control.csv": safe_csv(control),
-        "control.geojson": json.dumps(data.control_runs, ensure_ascii=False, indent=1) + "\n",
+        "control.geojson": json.dumps(runs, ensure_ascii=False, indent=1) + "\n",
         "claims.csv": claims_csv(used),
         "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
         "unresolved.csv": safe_csv(unplaced),
@@ -69,9 +68,8 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame) -> dict[str, str]:
     }
 
 
-def geopackage(data: MapData, polygons: gpd.GeoDataFrame, path: Path) -> None:
+def geopackage(data: MapData, polygons: gpd.GeoDataFrame, runs: dict, path: Path) -> None:
     """The GeoJSON layers in one GeoPackage for QGIS and ArcGIS: control runs, places, front line."""
-    runs = getattr(data, "control_runs", None) or control_geojson(data)
     control = gpd.GeoDataFrame.from_features(runs["features"], crs=settings.WGS84)
     control["claim_ids"] = control["claim_ids"].astype(str)
     layers = {"control": control, "places": places_frame(data.gazetteer, polygons),

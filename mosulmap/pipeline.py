@@ -25,7 +25,7 @@ from tqdm import tqdm
 from mosulmap import settings
 from mosulmap.claims import Claim, ClaimSet, load_claims
 from mosulmap.errors import MosulmapError
-from mosulmap.exports import area_chart, exports, geopackage
+from mosulmap.exports import area_chart, control_geojson, exports, geopackage
 from mosulmap.extract import ArticleResult, extract_files
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
 from mosulmap.io import UMASK, atomic_write_bytes, atomic_write_text
@@ -358,9 +358,10 @@ def build(
         for pid in tl.place_ids:  # each place's full claim list, loaded by the maps on demand
             if tl.history[pid]:
                 atomic_write_text(staging / "claims" / claims_file(pid), place_claims_js(tl, pid))
-        for name, text in exports(data, inputs.polygons).items():
+        runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
+        for name, text in exports(data, inputs.polygons, runs).items():
             atomic_write_text(staging / name, text)
-        geopackage(data, inputs.polygons, staging / "control.gpkg")
+        geopackage(data, inputs.polygons, runs, staging / "control.gpkg")
         atomic_write_bytes(staging / "area_by_day.png", area_chart(data))
         atomic_write_text(staging / "summary.json", json.dumps(result.summary, indent=1) + "\n")
         atomic_write_text(staging / "index.html", render_index(data, days, result.summary, snapshots, chart=True))
