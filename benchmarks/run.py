@@ -204,10 +204,11 @@ def bench_accuracy() -> list[tuple[str, str]]:
 
     if not (DEV_SET / "gold.jsonl").exists():
         return [("accuracy", f"skipped: {DEV_SET} not found")]
-    result = evaluate(DEV_SET / "gold.jsonl", DEV_SET / "articles")
+    result = evaluate(DEV_SET / "gold.jsonl", DEV_SET / "articles", groups=("01-30", "31-70"))
     rows = [("accuracy: dated (date, place, status)", result.dated.line("all")),
             ("accuracy: undated (place, status)", result.undated.line("all"))]
     rows += [(f"accuracy: {status} (dated)", score.line(status)) for status, score in sorted(result.by_status.items())]
+    rows += [(f"accuracy: {part} (dated)", score.line(part)) for part, score in result.parts.items()]
     return rows
 
 

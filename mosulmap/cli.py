@@ -174,12 +174,15 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--published", type=DATE, help="Fallback publication date for articles with no date of their own.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option("--brief", is_flag=True, help="Figures only, without the list of misses.")
+@click.option("--group", "groups", multiple=True,
+              help="Also score a group of files apart: FIRST-LAST (file stems, e.g. 31-70) or a glob. Repeatable.")
 @_reports_errors
-def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool) -> None:
-    """Score extraction against gold claims: precision, recall, F1 and every miss."""
+def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool, groups) -> None:
+    """Score extraction against gold claims: precision, recall, F1 per status, language and file
+    group, and every miss."""
     from mosulmap.evaluate import evaluate as run
 
-    result = run(gold, articles, published=published.date() if published else None)
+    result = run(gold, articles, published=published.date() if published else None, groups=tuple(groups))
     click.echo(json.dumps(result.as_dict(), indent=1) if as_json else result.report(details=not brief))
 
 

@@ -12,13 +12,16 @@ and ``place_as_written``), so renaming or merging gazetteer ids does not break t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 
 from mosulmap.claims import Claim
 from mosulmap.errors import InputError
-from mosulmap.extract import ArticleResult, extract_file
+from mosulmap.extract import ArticleResult, extract_file, read_metadata
+from mosulmap.normalize import has_arabic
 from mosulmap.resolver import Resolver
 
 Places = frozenset[str]
@@ -88,6 +91,7 @@ class Evaluation:
     articles: int
     gold_claims: int
     unmatched_gold: list[str] = field(default_factory=list)  # gold places no gazetteer entry matches
+    parts: dict[str, Score] = field(default_factory=dict)  # dated scores per language and file group
 
     def as_dict(self) -> dict[str, object]:
         def rates(s: Score) -> dict[str, float | int]:
@@ -95,13 +99,15 @@ class Evaluation:
                     "tp": s.tp, "fp": s.fp, "fn": s.fn}
 
         return {"articles": self.articles, "gold_claims": self.gold_claims, "dated": rates(self.dated),
-                "undated": rates(self.undated), "by_status": {k: rates(v) for k, v in self.by_status.items()}}
+                "undated": rates(self.undated), "by_status": {k: rates(v) for k, v in self.by_status.items()},
+                "parts": {k: rates(v) for k, v in self.parts.items()}}
 
     def report(self, details: bool = True) -> str:
         lines = [f"{self.articles} articles, {self.gold_claims} gold claims (whole-east-bank claims left out)",
                  self.dated.line("dated (date, place, status)"),
                  self.undated.line("undated (place, status)")]
         lines += [score.line(f"  {status} (dated)") for status, score in sorted(self.by_status.items())]
+        lines += [score.line(f"  {part} (dated)") for part, score in self.parts.items()]
         if self.unmatched_gold:
             lines.append("gold places the gazetteer lacks: " + ", ".join(sorted(set(self.unmatched_gold))))
         if details:
@@ -209,8 +215,27 @@ def score_articles(gold: list[GoldClaim], results: dict[str, ArticleResult], res
     return score
 
 
+def language_of(path: Path, text: str) -> str:
+    """The article's language: the sidecar's ``language`` (``ar``, ``en``, ``en-mt`` …), else ``ar``
+    for a text in Arabic script and ``en`` for the rest."""
+    language = read_metadata(path).get("language", "").strip()
+    return language or ("ar" if has_arabic(text) else "en")
+
+
+def in_group(file: str, spec: str) -> bool:
+    """Whether an article file belongs to a group: ``FIRST-LAST`` is an inclusive range of file
+    stems (``01-30``), anything else a glob on the file name (``3*.txt``)."""
+    stem = Path(file).stem
+    bounds = re.fullmatch(r"([^*?\[\]-]+)-([^*?\[\]-]+)", spec)
+    if bounds:
+        first, last = bounds.groups()
+        width = max(len(first), len(last))
+        return first.zfill(width) <= stem.zfill(width) <= last.zfill(width)
+    return fnmatch(file, spec)
+
+
 def evaluate(gold_file: str | Path, articles_dir: str | Path, resolver: Resolver | None = None,
-             published: date | None = None) -> Evaluation:
+             published: date | None = None, groups: tuple[str, ...] = ()) -> Evaluation:
     """Run extraction on every article of a gold file and score it.
 
     Parameters
@@ -223,6 +248,8 @@ def evaluate(gold_file: str | Path, articles_dir: str | Path, resolver: Resolver
         Defaults to one over the bundled gazetteer.
     published : date, optional
         Fallback publication date for articles with neither a dateline nor a sidecar date.
+    groups : tuple of str
+        File groups scored apart (see :func:`in_group`), besides the per-language scores.
 
     Returns
     -------
@@ -231,12 +258,20 @@ def evaluate(gold_file: str | Path, articles_dir: str | Path, resolver: Resolver
     resolver = resolver or Resolver()
     folder = Path(articles_dir)
     articles, gold, missing = load_gold(gold_file, resolver)
-    results = {}
+    results, languages = {}, {}
     for file in articles:
         path = folder / file
         if not path.exists():
             raise InputError("article named in the gold file not found", path)
         results[file] = extract_file(path, resolver, published=published)
+        languages[file] = language_of(path, path.read_text(encoding="utf-8", errors="replace"))
+    parts: dict[str, Score] = {}
+    selections = [(f"language {lang}", {f for f, x in languages.items() if x == lang})
+                  for lang in sorted(set(languages.values()))]
+    selections += [(f"files {spec}", {f for f in results if in_group(f, spec)}) for spec in groups]
+    for label, files in selections:
+        parts[label] = score_articles([g for g in gold if g.file in files],
+                                      {f: r for f, r in results.items() if f in files}, resolver, dated=True)
     by_status: dict[str, Score] = {}
     for status in sorted({g.status for g in gold}):
         subset = [g for g in gold if g.status == status]
@@ -249,6 +284,7 @@ def evaluate(gold_file: str | Path, articles_dir: str | Path, resolver: Resolver
         articles=len(articles),
         gold_claims=len(gold),
         unmatched_gold=missing,
+        parts=parts,
     )
 
 

@@ -79,3 +79,15 @@ def test_evaluate_command_prints_figures_and_misses(tmp_path):
     assert "false positives (dated): 1" in result.output and "Samah" in result.output
     as_json = CliRunner().invoke(main, ["evaluate", "--json", str(gold), str(folder)])
     assert json.loads(as_json.output)["dated"]["tp"] == 3
+
+
+def test_scores_per_language_and_file_group(tmp_path):
+    gold, folder = _gold(tmp_path, RECORDS)
+    (folder / "b.txt.meta.json").write_text(json.dumps({"language": "en-mt"}), encoding="utf-8")
+    result = evaluate(gold, folder, groups=("a-a", "b*"))
+    # a.txt is detected as English; b.txt's sidecar says machine-translated English
+    assert (result.parts["language en"].tp, result.parts["language en"].fn) == (2, 1)
+    assert (result.parts["language en-mt"].tp, result.parts["language en-mt"].fn) == (1, 0)
+    assert result.parts["files a-a"].fp == 1 and result.parts["files b*"].fp == 0
+    out = CliRunner().invoke(main, ["evaluate", "--brief", "--group", "b-b", str(gold), str(folder)])
+    assert "files b-b (dated): precision 1.00, recall 1.00" in out.output
