@@ -25,10 +25,10 @@ from pathlib import Path
 
 from mosulmap import settings
 from mosulmap.claims import Claim, DatePrecision, Status
-from mosulmap.dates import DateFinding, find_dateline, infer_publication
+from mosulmap.dates import MONTHS, DateFinding, find_dateline, infer_publication
 from mosulmap.errors import InputError
 from mosulmap.extract.frames import Clause, Frame, blocker, clause_frames, find_triggers, split_clauses
-from mosulmap.extract.layout import Layout, parse_layout, split_sentences, strip_dateline_prefix
+from mosulmap.extract.layout import NUMERIC_DATE, Layout, parse_layout, split_sentences, strip_dateline_prefix
 from mosulmap.extract.lexicon import (
     ACTORS,
     ANAPHOR_THERE,
@@ -46,7 +46,6 @@ from mosulmap.resolver import MatchStatus, Resolver
 
 LANDMARK_HEAD = re.compile(r"\b(university|palace|hotel|airport|stadium|campus)s?\b", re.I)
 MAX_SENTENCE = 1500  # characters; longer "sentences" are data or markup, not prose
-NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)[/-](?P<month>[01]?\d)[/-](?P<year>20\d\d)\b")
 LATEST_PUBLICATION = date(2017, 12, 31)
 
 
@@ -89,24 +88,58 @@ def _plausible(value: date, metadata: date | None) -> bool:
     return settings.CAMPAIGN_START - timedelta(days=30) <= value <= latest
 
 
+def _numeric_date(text: str) -> date | None:
+    """Day/month/year as digits (18/11/2016, 18.11.2016); month/day when the day is over 12."""
+    found = NUMERIC_DATE.search(text)
+    if not found:
+        return None
+    day, month, year = int(found["day"]), int(found["month"]), int(found["year"])
+    if month > 12 >= day:
+        day, month = month, day
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _lead_dateline(paragraph: str) -> str | None:
+    """The dateline a lead paragraph opens with ("ERBIL, Kurdistan Region – 18/11/2016 – …",
+    "MOSUL, Iraq, Nov. 4 (UPI) — …"): the text up to a date that only names, places or an
+    agency stand before."""
+    head = paragraph[:100]
+    ends = [m.end() for m in NUMERIC_DATE.finditer(head)]
+    ends += [t.end for t in find_timexes(head) if t.kind is Kind.EXPLICIT]
+    if not ends:
+        return None
+    end = min(ends)
+    before = head[:end]
+    words = re.findall(r"[^\W\d_][\w'’.-]*", before)
+    date_words = sum(1 for w in words if w[:3].lower() in MONTHS)
+    if re.search(r"(?:^|[\s,(])[a-z]", before) or len(words) - date_words > 6:
+        return None  # a sentence that mentions a date, not a dateline
+    return paragraph[:end]
+
+
 def _dateline(layout: Layout, metadata: date | None) -> DateFinding | None:
-    """The date printed at the top of the page, if it is a plausible publication date."""
-    candidates = [layout.dateline] if layout.dateline else []
-    candidates += [b.text for b in layout.blocks[:3] if b.kind == "heading"]
-    if layout.blocks and layout.blocks[0].kind == "prose":
-        candidates.append(layout.blocks[0].text.split(". ")[0])
-    for text in candidates:
-        numeric = NUMERIC_DATE.search(text)
-        if numeric:
-            try:
-                value = date(int(numeric["year"]), int(numeric["month"]), int(numeric["day"]))
-            except ValueError:
-                value = None
-            if value and _plausible(value, metadata):
-                return DateFinding(value, DatePrecision.EXACT, f"dateline {text!r}", numeric.group(0))
+    """The date printed at the top of the page, if it is a plausible publication date: the
+    dateline line, a date line among the first headings, or a dateline opening the lead."""
+    candidates = [(layout.dateline, True)] if layout.dateline else []
+    candidates += [(b.text, False) for b in layout.blocks[:3] if b.kind == "heading"]
+    candidates += [(lead, True) for b in layout.blocks[:3] if b.kind == "prose" and (lead := _lead_dateline(b.text))]
+    for text, is_dateline in candidates:
+        value = _numeric_date(text)
+        if value and _plausible(value, metadata):
+            return DateFinding(value, DatePrecision.EXACT, f"dateline {text!r}", text)
         found = find_dateline(text, header_lines=1)
         if found and _plausible(found.value, metadata):
             return found
+        if not is_dateline:
+            continue
+        # A dateline that prints the day without the year ("MOSUL, Iraq, Nov. 4 (UPI) —").
+        dates = [t.value for t in find_timexes(text) if t.kind is Kind.EXPLICIT]
+        if dates and _plausible(dates[0], metadata):
+            return DateFinding(dates[0], DatePrecision.INFERRED, f"dateline {text!r}, year from the campaign window",
+                               text)
     return None
 
 
@@ -136,12 +169,11 @@ def _heading_date(text: str, published: date) -> date | None:
 
 def _story_date(layout: Layout, published: DateFinding) -> DateFinding | None:
     """The day a post's title names ("Mosul Campaign Day 44, Nov 29, 2016"), if any."""
-    for block in layout.blocks[:4]:
-        if block.kind != "heading":
-            continue
-        day = _heading_date(block.text, published.value)
-        if day and (day != published.value or re.search(r"\bDay\b", block.text)):
-            return DateFinding(day, DatePrecision.EXACT, f"the title {block.text!r}")
+    titles = [layout.headline] + [b.text for b in layout.blocks[:4] if b.kind == "heading"]
+    for title in titles:
+        day = _heading_date(title, published.value) if title else None
+        if day and (day != published.value or re.search(r"\bDay\b", title)):
+            return DateFinding(day, DatePrecision.EXACT, f"the title {title!r}")
     return None
 
 
@@ -218,6 +250,8 @@ def _lead_date(state: _Article, layout: Layout) -> DateFinding | None:
         return None
     lead = _lead_index(prose)
     for sentence in split_sentences(strip_dateline_prefix(prose[lead]))[:2]:
+        if not find_triggers(sentence):
+            continue  # a standfirst about something else ("the UN said on Saturday …") dates no story
         for clause in split_clauses(sentence):
             if _background(clause, []):
                 continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mosulmap.extract.timex import find_timexes
 from mosulmap.normalize import has_arabic
 
 NOISE = [
@@ -31,6 +32,7 @@ DATELINE_PREFIX = re.compile(
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,30}\))?\s*(?:[—–:]|-)\s*"
 )
 MAX_HEADING_WORDS = 12
+NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>20\d\d)\b")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -98,21 +100,49 @@ def _is_prose(paragraph: str) -> bool:
     return len(paragraph.split()) > MAX_HEADING_WORDS and bool(re.search(r"[.!?؟]", paragraph))
 
 
+def is_date_line(paragraph: str) -> bool:
+    """A line that is a date and little else: "Sun 6 Nov 2016", "2016-11-09", "18/11/2016 14:02",
+    "Friday, January 13, 2017", "15 يناير 2017" (a dateline without the place)."""
+    if len(paragraph) > 60 or NUMERIC_DATE.search(paragraph) is None and not find_timexes(paragraph):
+        return False
+    rest = NUMERIC_DATE.sub(" ", paragraph)
+    for t in find_timexes(rest):
+        rest = rest.replace(t.text, " ")
+    rest = re.sub(r"\b(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\b\.?|\d{1,2}:\d\d(?::\d\d)?|\b(?:GMT|UTC|AM|PM)\b"
+                  r"|[\s,.:|/()–—-]+", " ", rest, flags=re.I)
+    return len(rest.split()) <= 2
+
+
 def parse_layout(text: str) -> Layout:
-    """Split an article into headline, dateline and body blocks."""
+    """Split an article into headline, dateline and body blocks.
+
+    The page may open with ``dateline | headline`` on one line, or with a date line, a title, or
+    neither, in any order: leading date lines are the dateline, a leading line too short to be a
+    sentence (no sentence punctuation) is the headline, and the first sentence-like line starts
+    the body. A sentence is never taken for a headline."""
     paragraphs, noise = clean_text(text)
     layout = Layout(noise=noise)
     if not paragraphs:
         return layout
-    first = paragraphs[0]
-    if " | " in first:
-        layout.dateline, layout.headline = (part.strip() for part in first.split(" | ", 1))
-        body = paragraphs[1:]
-    elif len(paragraphs) == 1 and _is_prose(first) or _is_prose(first) and len(first.split()) > 30:
-        body = paragraphs  # a story with no headline line is still a story
-    else:
-        layout.headline, body = first, paragraphs[1:]
-    for paragraph in body:
+    body = paragraphs
+    if " | " in paragraphs[0]:
+        dateline, headline = (part.strip() for part in paragraphs[0].split(" | ", 1))
+        if not _is_prose(headline):
+            layout.dateline, layout.headline, body = dateline, headline, paragraphs[1:]
+    leading = 0
+    while leading < min(3, len(body) - 1):
+        line = body[leading]
+        if is_date_line(line):
+            if not layout.dateline:
+                layout.dateline = line
+            else:
+                layout.blocks.append(Block("heading", line))
+        elif not layout.headline and is_heading(line) and not layout.blocks:
+            layout.headline = line
+        else:
+            break
+        leading += 1
+    for paragraph in body[leading:]:
         if CAPTION.search(paragraph):
             layout.dropped.append((paragraph, "photo caption or credit"))
         elif CITATION.search(paragraph):
@@ -124,9 +154,18 @@ def parse_layout(text: str) -> Layout:
     return layout
 
 
+_DATE_AFTER_DATELINE = re.compile(
+    r"^\s*(?:[0-3]?\d[/.-][01]?\d[/.-]20\d\d|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?"
+    r"(?:\s+\d{4})?)\s*(?:\([^)]{1,30}\))?\s*(?:--|[—–:-])\s*")
+
+
 def strip_dateline_prefix(sentence: str) -> str:
-    """ "MOSUL, Iraq — Troops …" -> "Troops …" (the place and agency of a dateline are not news)."""
+    """ "MOSUL, Iraq — Troops …" -> "Troops …" (the place and agency of a dateline are not news);
+    a date after the place goes too ("ERBIL, Kurdistan Region – 18/11/2016 – Troops …")."""
     m = DATELINE_PREFIX.match(sentence)
     if m and m.end() < len(sentence) and not re.search(r"\b(?:[a-z]{3,})\b", m.group(0)):
-        return sentence[m.end():]
+        rest = sentence[m.end():]
+        dated = _DATE_AFTER_DATELINE.match(rest)
+        rest = rest[dated.end():] if dated else rest
+        return re.sub(r"^-\s*", "", rest)
     return sentence

@@ -1,0 +1,82 @@
+"""Extraction rules by class of cause (issue 17), each on at least two sentences of different shape,
+written for these tests. The classes are those real articles the project never saw showed: page
+layouts, verb classes, argument scope, date scope, Arabic, mentions, references across sentences,
+machine-translated names.
+"""
+
+from datetime import date
+
+import pytest
+
+from mosulmap.claims import Status
+from mosulmap.extract import extract_text
+
+G, C, H = Status.GOV_CONTROL.value, Status.CONTESTED.value, Status.IS_CONTROL.value
+D = date
+
+
+def found(resolver, text, **kw):
+    result = extract_text(text, resolver, source="t.txt", **kw)
+    return {(c.date, ";".join(c.place_ids), c.status.value) for c in result.claims}
+
+
+PUBLISHED = D(2016, 11, 18)  # a Friday
+
+
+def body(resolver, text, published=PUBLISHED, **kw):
+    """Claims of a body under a plain ``dateline | headline`` line."""
+    return found(resolver, f"{published:%d %B %Y} | A headline\n\n{text}", **kw)
+
+
+# -- 1. the page's date, in any layout ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, published", [
+    ("Sun 6 Nov 2016\nIraqi troops captured the Zahra district on Saturday, officers said.", D(2016, 11, 6)),
+    ("2016-11-09\nArmy retakes a Mosul district\nIraqi troops captured Zahra on Tuesday.", D(2016, 11, 9)),
+    ("ERBIL, Kurdistan Region – 18/11/2016 – Iraqi troops captured Zahra on Thursday.", D(2016, 11, 18)),
+    ("Friday, November 18, 2016\n\nIraqi troops captured Zahra on Thursday.", D(2016, 11, 18)),
+])
+def test_the_page_date_is_read_wherever_the_page_prints_it(resolver, text, published):
+    result = extract_text(text, resolver, source="t.txt")
+    assert result.published.value == published
+    assert [(c.place_ids, c.status.value) for c in result.claims] == [(("zahraa",), G)]
+
+
+def test_a_sentence_on_the_first_line_is_the_story_not_a_headline(resolver):
+    # a one-sentence lead on line 1, with no headline at all
+    short = found(resolver, "Iraqi forces entered Quds on Monday.\nSoldiers also stormed Karama.",
+                  published=D(2016, 11, 22))
+    assert short == {(D(2016, 11, 21), "quds", C), (D(2016, 11, 21), "karama", C)}
+    # a headline without " | " and a dateline line after it
+    titled = found(resolver, "Fighting rages in east Mosul\nNovember 22, 2016\n\nClashes went on in Tahrir.")
+    assert titled == {(D(2016, 11, 22), "tahrir", C)}
+
+
+def test_abbreviated_months_do_not_cut_the_lead(resolver):
+    text = "MOSUL, Iraq, Jan. 18 (Xinhua) -- Iraqi forces on Wednesday recaptured the Arbajiya district."
+    assert found(resolver, text) == {(D(2017, 1, 18), "arbajiya", G)}
+    text = "Dec. 29, 2016\nFederal police entered Intisar on Dec. 28, a spokesman said."
+    assert found(resolver, text) == {(D(2016, 12, 28), "intisar", C)}
+
+
+def test_a_standfirst_about_something_else_does_not_date_the_story(resolver):
+    text = ("[no dateline] | Troops reach the city\n"
+            "The UN said militants had killed dozens of prisoners on Saturday\n\n"
+            "Iraqi forces fought their way into Gogjali, officers said.")
+    assert found(resolver, text, published=D(2016, 11, 1)) == {(D(2016, 11, 1), "gogjali", C)}
+    text = ("[no dateline] | Troops reach the city\n"
+            "A UN agency opened a camp near Erbil on Sunday.\n\n"
+            "Soldiers took the Samah district, the army said.")
+    assert found(resolver, text, published=D(2016, 11, 4)) == {(D(2016, 11, 4), "samah", G)}
+
+
+def test_a_blog_title_names_the_day_the_post_describes(resolver):
+    text = "Friday, January 13, 2017 | Campaign log Day 88, Jan 12, 2017\nThe army liberated Sumer."
+    assert found(resolver, text) == {(D(2017, 1, 12), "sumer", G)}
+    text = "Monday, November 14, 2016\nCampaign diary, Nov 13, 2016\nIraqi forces cleared Zahra."
+    assert found(resolver, text) == {(D(2016, 11, 13), "zahraa", G)}
+
+
+def test_a_corpus_record_date_dates_an_article_that_prints_none(resolver):
+    text = "Iraqi forces stormed the Sumer district on Friday, a commander said."
+    assert found(resolver, text, published=D(2016, 12, 4)) == {(D(2016, 12, 2), "sumer", C)}
