@@ -80,3 +80,67 @@ def test_a_blog_title_names_the_day_the_post_describes(resolver):
 def test_a_corpus_record_date_dates_an_article_that_prints_none(resolver):
     text = "Iraqi forces stormed the Sumer district on Friday, a commander said."
     assert found(resolver, text, published=D(2016, 12, 4)) == {(D(2016, 12, 2), "sumer", C)}
+
+
+# -- 2. triggers are verb and noun classes, in every form and voice ---------------------------------
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Iraqi troops have taken the Zahra district.", G),
+    ("The Zahra district had been taken by the army.", G),  # passive perfect
+    ("Zahra was taken by the Rapid Response units for the second time this month.", G),
+    ("The army was able to clear Zahra of militants.", G),
+    ("Counter-terrorism units recaptured Zahra.", G),
+    ("The militants lost Zahra to the advancing troops.", G),
+    ("Zahra was assaulted by federal police.", C),
+    ("Police launched an assault on Zahra before dawn.", C),
+    ("Special forces mounted a raid on Zahra.", C),
+    ("Troops met heavy resistance inside Zahra.", C),
+    ("The army made progress in Zahra.", C),
+    ("Armoured columns swept through Zahra.", C),
+    ("Soldiers moved through Zahra street by street.", C),
+    ("The push into Zahra began at dawn.", C),
+    ("The fights mostly take place in Zahra.", C),
+    ("Zahra was still left to be retaken.", H),
+    ("Troops retreated from Zahra after a car bomb.", H),
+])
+def test_every_form_of_a_control_verb_or_noun(resolver, sentence, status):
+    assert body(resolver, sentence) == {(PUBLISHED, "zahraa", status)}
+
+
+def test_the_word_is_is_not_the_islamic_state(resolver):
+    # "is" before a withdrawal verb must not turn the government's withdrawal into an IS one
+    assert body(resolver, "The army said it is withdrawing from Sumer.") == {(PUBLISHED, "sumer", H)}
+    assert body(resolver, "IS withdrew from Sumer overnight.") == {(PUBLISHED, "sumer", G)}
+
+
+def test_the_trigger_gate_never_hides_a_match():
+    """Triggers run only on clauses holding a required string of theirs: check on many sentences
+    that the gate changes nothing."""
+    from mosulmap.extract.lexicon import TRIGGERS
+
+    sentences = [s for s, _ in test_every_form_of_a_control_verb_or_noun.pytestmark[0].args[1]]
+    sentences += ["Iraqi forces took Karama.", "IS still holds Rashidiya.", "اقتحمت القوات حي عدن",
+                  "تمكنت القوات من تحرير حي الزهراء", "Troops raised the flag over Samah.",
+                  "Militants were driven out of Quds.", "Forces are fighting to take the rest of Sumer."]
+    for sentence in sentences:
+        lowered = sentence.lower()
+        for gate, rx, _, _ in TRIGGERS:
+            if rx.search(sentence):
+                assert gate is None or any(n in lowered for n in gate), (sentence, rx.pattern[:80])
+
+
+# -- 3. argument scope: what a trigger reaches, and what cancels it ---------------------------------
+
+def test_words_after_a_trigger_do_not_cancel_it(resolver):
+    text = "Fierce battles continued in the Karama district, the source said without giving details."
+    assert body(resolver, text) == {(PUBLISHED, "karama", C)}
+    text = "Troops stormed Karama, and no casualty figures were released."
+    assert body(resolver, text) == {(PUBLISHED, "karama", C)}
+    # a negation close before the trigger still cancels it; a plan cancels what follows it
+    assert body(resolver, "Troops have not yet entered Karama.") == set()
+    assert body(resolver, "Troops captured Samah and are preparing to storm Karama.") == {(PUBLISHED, "samah", G)}
+
+
+def test_a_name_inside_its_trigger(resolver):
+    assert body(resolver, "The command declared Zuhur freed of militants.") == {(PUBLISHED, "zuhur", G)}
+    assert body(resolver, "Officials declared the Samah district fully liberated.") == {(PUBLISHED, "samah", G)}

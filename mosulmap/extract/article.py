@@ -27,7 +27,7 @@ from mosulmap import settings
 from mosulmap.claims import Claim, DatePrecision, Status
 from mosulmap.dates import MONTHS, DateFinding, find_dateline, infer_publication
 from mosulmap.errors import InputError
-from mosulmap.extract.frames import Clause, Frame, blocker, clause_frames, find_triggers, split_clauses
+from mosulmap.extract.frames import Clause, Frame, clause_frames, find_triggers, split_clauses
 from mosulmap.extract.layout import NUMERIC_DATE, Layout, parse_layout, split_sentences, strip_dateline_prefix
 from mosulmap.extract.lexicon import (
     ACTORS,
@@ -304,9 +304,10 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
     parsed: list[tuple[Clause, list[Mention], list[Timex], list[Frame]]] = []
     for clause in split_clauses(sentence):
         clause.triggers = find_triggers(clause.text)
-        clause.blocker = blocker(clause.text) if clause.triggers else None
+        live = [t for t in clause.triggers if not t.blocked]
+        clause.blocker = next((t.blocked for t in clause.triggers if t.blocked), None) if not live else None
         mentions: list[Mention] = []
-        if clause.triggers and not clause.blocker:
+        if live:
             mentions, unplaced = state.scanner.mentions(clause.text, sentence)
             result.unplaced += [u for u in dict.fromkeys(unplaced) if u not in result.unplaced]
         timexes = find_timexes(clause.text)
@@ -366,7 +367,7 @@ def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes:
               default: DateFinding) -> list[Frame]:
     """Frames for a clause that names no place but points back to one: "there" or "them" for
     the places of the clause before, "the four districts" for a list of four named earlier."""
-    trig, text = clause.triggers[0], clause.text
+    trig, text = next((t for t in clause.triggers if not t.blocked), clause.triggers[0]), clause.text
     pointing = ANAPHOR_THERE.search(text, trig.start) or re.match(r"\s+(?:them|it)\b", text[trig.end:])
     if previous and pointing:
         return [Frame(trig, m, tuple(timexes), False) for m in previous]
@@ -412,6 +413,9 @@ def _claim(state: _Article, frame: Frame, clause: Clause, sentence: str, default
     result = state.result
     if frame.trigger.recap:
         result.skipped.append((clause.text, f"history, not news: {frame.trigger.text!r}"))
+        return None
+    if frame.trigger.blocked:
+        result.skipped.append((clause.text, f"{frame.trigger.blocked}: {frame.trigger.text!r}"))
         return None
     decided = _status(frame)
     if decided is None:

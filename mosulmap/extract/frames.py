@@ -52,6 +52,7 @@ class Trigger:
     event: str
     text: str
     recap: bool = False
+    blocked: str | None = None  # a negation, plan or hypothesis that cancels it
 
 
 @dataclass
@@ -89,8 +90,22 @@ def split_clauses(sentence: str) -> list[Clause]:
     return clauses
 
 
-def blocker(clause: str) -> str | None:
-    return next((reason for rx, reason in BLOCKERS if rx.search(clause)), None)
+NEGATION_REACH = 6  # words: "have not yet been able to enter" still negates "enter"
+
+
+def blocker(clause: str, start: int | None = None) -> str | None:
+    """What cancels a trigger starting at ``start`` (or any trigger of the clause): a negation a
+    few words before it, a plan or expectation or a hypothesis anywhere before it in the clause,
+    a question mark ending the clause. Words after a trigger do not reach back ("entered X, the
+    source said without giving details")."""
+    before = clause if start is None else clause[:start]
+    if re.search(r"\?\s*$", clause):
+        return "hypothetical or question"
+    for rx, reason in BLOCKERS:
+        for m in rx.finditer(before):
+            if reason != "negation" or start is None or len(before[m.end():].split()) < NEGATION_REACH:
+                return reason
+    return None
 
 
 def _agent_is_is(clause: str, start: int, end: int) -> bool:
@@ -108,8 +123,8 @@ def _agent_is_is(clause: str, start: int, end: int) -> bool:
 def find_triggers(clause: str) -> list[Trigger]:
     """Triggers in a clause, left to right; of overlapping matches the longest wins."""
     lowered = clause.lower()
-    hits = [(m.start(), m.end(), status, event) for stems, rx, status, event in TRIGGERS
-            if any(stem in lowered for stem in stems) for m in rx.finditer(clause)]
+    hits = [(m.start(), m.end(), status, event) for gate, rx, status, event in TRIGGERS
+            if gate is None or any(needle in lowered for needle in gate) for m in rx.finditer(clause)]
     chosen: list[tuple[int, int, Status, str]] = []
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
         if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):
@@ -121,7 +136,7 @@ def find_triggers(clause: str) -> list[Trigger]:
             status, event = Status.GOV_CONTROL, "captured"  # IS withdrew: a government gain
         elif event == "captured" and _agent_is_is(clause, start, end):
             status, event = Status.IS_CONTROL, "counterattack"  # IS retook the place
-        out.append(Trigger(start, end, status, event, clause[start:end], recap))
+        out.append(Trigger(start, end, status, event, clause[start:end], recap, blocker(clause, start)))
     return out
 
 
@@ -182,6 +197,10 @@ def clause_frames(clause: Clause, mentions: list[Mention], timexes: list[Timex])
     governed: dict[int, list[Mention]] = {id(t): [] for t in main_triggers}
     waiting: list[tuple[Trigger, Mention]] = []
     for m in places:
+        around = [t for t in main_triggers if t.start <= m.start < t.end]
+        if around:  # "declared Zuhur freed": the name stands inside its trigger
+            governed[id(around[0])].append(m)
+            continue
         before = [t for t in main_triggers if t.end <= m.start]
         after = [t for t in main_triggers if t.start >= m.end]
         if after and _subject_of_participle(clause.text, m, after[0], places):

@@ -11,6 +11,12 @@ and partial control are judged per place mention in ``mentions``.
 from __future__ import annotations
 
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
+import tomllib
+from pathlib import Path
+
+from lemminflect import getAllInflections
 
 from mosulmap.claims import Status
 
@@ -19,86 +25,102 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.I)
 
 
-_BE = r"(?:is|are|was|were|been|being|be|still|now|also|continued|continuing|kept)"
-# (stems, pattern, status, event): the pattern runs only on a clause holding one of its stems
-# (lower-cased substrings), which keeps the many clauses without control language cheap.
-TRIGGERS: list[tuple[tuple[str, ...], re.Pattern[str], Status, str]] = [
-    # IS still holds the place
-    (("left to", "remain", "yet to", "still", "under", "fell to", "يزال", "تزال"),
-     _rx(r"\bleft to (?:retake|recapture|liberate|clear|free)\b",
-         r"\bremain(?:s|ed)? to be (?:retaken|cleared|liberated|freed)\b",
-         r"\byet to be (?:retaken|cleared|liberated|freed)\b", r"\bstill (?:held|controlled) by\b",
-         r"\bstill (?:under|in) (?:the )?(?:full )?(?:control of )?"
-         r"(?:IS|ISIS|ISIL|Daesh|Islamic State|militant|jihadist)",
-         r"\bstill holds?(?: on)?(?: onto| to)?\b",
-         r"\bunder (?:the )?(?:full )?control of (?:the )?(?:IS|ISIS|ISIL|Daesh|Islamic State|militants|jihadists)\b",
-         r"\bunder (?:IS|ISIS|ISIL|Daesh|militant|jihadist) control\b",
-         r"\bfell to (?:the )?(?:IS|ISIS|ISIL|Daesh|Islamic State|militants|jihadists)\b",
-         r"لا (?:يزال|تزال)[^.،]{0,30}(?:تحت سيطرة|يسيطر|تسيطر)"),
-     Status.IS_CONTROL, "held"),
-    (("forced", "withdr", "pulled", "retreat", "driven", "انسحب", "انسحاب"),
-     _rx(r"\bforced (?:to withdraw |to retreat |to pull back )?(?:out of|from)\b", r"\bwithdr[ae]w(?: from)?\b",
-         r"\bwithdrawn from\b", r"\bwithdrawing from\b", r"\bpulled (?:back|out)(?: of| from)?\b",
-         r"\bretreated from\b", r"\bdriven (?:back )?(?:out of|from)\b", r"انسحب", r"انسحاب"),
-     Status.IS_CONTROL, "withdrew"),
-    (("admit", "lost"),
-     _rx(r"\badmit(?:s|ted)?\b[^.]{0,80}\blos(?:t|ing|s)\b", r"\blost (?:some )?territor", r"\bhad lost\b"),
-     Status.GOV_CONTROL, "admitted_loss"),
-    (("declare",),
-     _rx(r"\bdeclared?\b[^.,]{0,40}?\b(?:liberated|freed|free of|fully (?:retaken|liberated)|cleared)\b"),
-     Status.GOV_CONTROL, "declared_liberated"),
-    # an operation in progress: contested, whatever the verb's outcome would be
-    (("retaking", "recapturing", "liberating", "clearing", "securing", "capturing", "trying to", "control"),
-     _rx(rf"\b{_BE}\s+(?:\w+\s+)?(?:retaking|recapturing|liberating|clearing|securing|capturing|taking control of)\b",
-         r"\btrying to (?:clear|secure|retake|recapture|take|liberate|storm|enter|push)\b",
-         r"\bstill clearing\b", r"\bclearing (?:operations? )?in\b",
-         r"\bnear(?:ly)? (?:total|full|complete) control (?:of|over)\b"),
-     Status.CONTESTED, "fighting"),
-    (("liberat", "freed", "free", "تحرير", "حرر", "تحرر"),
-     _rx(r"\bliberat(?:ed|e|ing|ion of)\b", r"\bfreed\b", r"\bfree(?:d)? of\b", r"\bto free\b", r"\bfree the\b",
-         r"تحرير", r"حررت", r"تحرر", r"حرر"),
-     Status.GOV_CONTROL, "liberated"),
-    (("clear", "تطهير", "طهر"),
-     _rx(r"\bre-?cleared\b", r"\bcleared\b", r"\bclear(?:ed|ing)? (?:out )?of (?:IS|ISIS|ISIL|Daesh|militants)\b",
-         r"تطهير", r"طهرت"),
-     Status.GOV_CONTROL, "cleared"),
-    (("captur", "took", "taken", "take", "seiz", "retook", "regain", "raised", "control", "wrest", "secured", "drove",
-      "driven", "pushed", "fell to", "ousted", "expelled", "evicted", "routed", "سيطر", "استعاد", "رفع", "انتزع",
-      "دحر", "طرد"),
-     _rx(r"\bcaptur(?:ed|ing|e of)\b", r"\b(?:re)?captur(?:ed|e of)\b", r"\brecapture\b", r"\btook (?:over|control)\b",
-         r"\btaken (?:over|control)\b", r"\btake (?:over|control)\b", r"\bseiz(?:ed|ing|e)\b",
-         r"\b(?:retook|retaken|regained|regain)\b", r"\braised the (?:Iraqi )?flag\b",
-         r"\b(?:full|complete|total) control (?:of|over)\b", r"\bin (?:full )?control of\b",
-         r"\bwrest(?:ed)? control\b",
-         r"\bcontrol of\b", r"\bsecured\b", r"\bdrove\b[^.,]{0,30}\bout of\b", r"\bdriven\b[^.,]{0,30}\bout of\b",
-         r"\bpushed (?:IS|ISIS|ISIL|Daesh|the militants|militants)\b[^.,]{0,15}\bout of\b",
-         r"\bfell to\b", r"\b(?:ousted|expelled|evicted|routed)\b[^.,]{0,30}\bfrom\b", r"دحر", r"طرد",
-         r"\btook\b(?=\s+(?:the\s+)?(?:[A-Z]|(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
-         r"(?:new\s+|more\s+)?(?:districts|neighbou?rhoods|areas|quarters)))",
-         r"السيطرة على", r"سيطرت", r"سيطرة على", r"استعاد", r"استعادة", r"رفع(?:ت)? العلم", r"انتزع"),
-     Status.GOV_CONTROL, "captured"),
-    (("counter", "هجوم"),
-     _rx(r"\bcounter[- ]?attack(?:ed|s|ing)?\b", r"\bcounter[- ]?offensives?\b", r"هجوم مضاد", r"هجوما مضادا"),
-     Status.CONTESTED, "counterattack"),
-    (("storm", "اقتحم", "اقتحام"),
-     _rx(r"\bstorm(?:ed|ing)?\b", r"اقتحم", r"اقتحام"), Status.CONTESTED, "stormed"),
-    (("enter", "into", "advanc", "penetrat", "breach", "assault", "foothold", "progress", "pushed back", "دخل", "دخول",
-      "توغل", "تقدم"),
-     _rx(r"\benter(?:ed|ing)?\b", r"\bbr(?:oke|eak|eaking) into\b", r"\bpush(?:ed|ing)? (?:deeper |further )?into\b",
-         r"\badvanc(?:ed|ing|es?) (?:in|into)\b", r"\bmov(?:ed|e|ing) (?:forward )?into\b", r"\bpenetrat(?:ed|ing)\b",
-         r"\bbreach(?:ed|ing)?\b", r"\bassault (?:on|into)\b", r"\b(?:gained|gain|expanding|expanded|established) "
-         r"(?:a |their )?foothold\b", r"\bfoothold in\b", r"\bmade (?:a |some )?(?:significant |major )?progress in\b",
-         r"\bmaking progress in\b", r"\bpushed back (?:IS|ISIS|ISIL|Daesh|the militants|militants)\b",
-         r"دخلت", r"دخول", r"توغلت", r"تقدمت", r"تقدم"),
-     Status.CONTESTED, "entered"),
-    (("fight", "fought", "clash", "battl", "struggl", "skirmish", "resistance", "اشتباك", "معارك"),
-     _rx(r"\b(?:fight(?:ing)?|battl(?:e|ing)|struggl(?:e|ing))\s+for\s+(?:the\s+)?(?:full\s+)?control\s+(?:of|over)\b",
-         r"\bfighting\b", r"\bfought\b", r"\bclash(?:es|ed|ing)\b", r"\bbattl(?:ed|ing|es|e for)\b",
-         r"\bskirmishes\b", r"\bgun ?battles?\b", r"\bcontinued resistance\b", r"اشتباكات", r"معارك"),
-     Status.CONTESTED, "fighting"),
-    (("attack", "offensive", "هجوم"),
-     _rx(r"\battack(?:ed|ing)?\b", r"\battacks? on\b", r"\boffensive on\b", r"هجوم"), Status.CONTESTED, "attacked"),
-]
+_TRIGGERS_FILE = Path(__file__).with_name("triggers.toml")
+# Case matters for "IS": the English word "is" is not the Islamic State.
+IS_NAMES = (r"(?:(?-i:IS|ISIS|ISIL)|Daesh|(?:the )?Islamic State|(?:the )?(?:militants|jihadists|extremists|insurgents)"
+            r"|(?-i:the group)|داعش)")
+MACROS = {
+    "IS": IS_NAMES,
+    "BE": r"(?:is|are|was|were|been|being|be|still|now|also|continued|continuing|kept)",
+    "HAVE": r"(?:has|have|had|having)",
+}
+_PLACEHOLDER = re.compile(r"\{(?P<lemma>[a-z]+)(?::(?P<form>ed|ing|n|vn))?\}")
+
+
+def _forms(lemma: str, form: str | None) -> list[str]:
+    """Inflected forms of a lemma from lemminflect: every verb form, the participle, the -ing form,
+    or the noun forms."""
+    verb = getAllInflections(lemma, upos="VERB") or {"VB": (lemma,)}
+    noun = getAllInflections(lemma, upos="NOUN") or {"NN": (lemma,)}
+    if form == "ed":
+        tags = verb.get("VBN") or verb.get("VBD") or (lemma,)
+        return list(tags)
+    if form == "ing":
+        return list(verb.get("VBG", ()))
+    found = {w for tags in (noun.values() if form == "n" else verb.values()) for w in tags}
+    if form == "vn":
+        found |= {w for tags in noun.values() for w in tags}
+    return sorted(found | {lemma} if form in (None, "vn", "n") else found, key=len, reverse=True)
+
+
+def expand(pattern: str) -> str:
+    """A lexicon pattern with its lemma placeholders and macros replaced by regular expressions."""
+    def replace(m: re.Match) -> str:
+        if m["lemma"].upper() in MACROS and m["form"] is None:
+            return MACROS[m["lemma"].upper()]
+        return "(?:" + "|".join(re.escape(w) for w in _forms(m["lemma"], m["form"])) + ")"
+
+    pattern = re.sub(r"\{(IS|BE|HAVE)\}", lambda m: MACROS[m[1]], pattern)
+    return _PLACEHOLDER.sub(replace, pattern)
+
+
+_COMMON = frozenset("the from out of to in on and back over under for with".split())
+
+
+def required_strings(pattern: str) -> frozenset[str] | None:
+    """Lower-cased strings of which every match of ``pattern`` contains at least one, or None when
+    no such set is known. Clauses holding none of them cannot match, so the pattern is not run
+    there (most clauses of a news archive hold no control language)."""
+
+    def literal_runs(items) -> list[str]:
+        runs, current = [], ""
+        for op, arg in items:
+            if op is _sre.LITERAL:
+                current += chr(arg)
+            else:
+                runs.append(current)
+                current = ""
+        return [r for r in runs + [current] if len(r.strip()) >= 3]
+
+    def req(items) -> frozenset[str] | None:
+        options: list[frozenset[str]] = [frozenset({r.lower()}) for r in literal_runs(items)]
+        for op, arg in items:
+            found = None
+            if op is _sre.SUBPATTERN:
+                found = req(arg[-1])
+            elif op is _sre.BRANCH:
+                branches = [req(b) for b in arg[1]]
+                found = None if any(b is None for b in branches) else frozenset().union(*branches)
+            elif op is _sre.IN:
+                chars = [chr(a) for o, a in arg if o is _sre.LITERAL]
+                found = frozenset(c.lower() for c in chars) if len(chars) == len(arg) and chars else None
+                found = found if found and all(len(c) >= 3 for c in found) else None
+            elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
+                found = req(arg[2])
+            if found:
+                options.append(found)
+        # The most selective option: the one whose shortest string is longest (common words count as empty).
+        return max(options, key=lambda o: (min(0 if x.strip() in _COMMON else len(x.strip()) for x in o), -len(o)),
+                   default=None)
+
+    return req(_sre_parse.parse(pattern, re.I))
+
+
+def load_triggers(path: Path = _TRIGGERS_FILE) -> list[tuple[frozenset[str] | None, re.Pattern[str], Status, str]]:
+    """The trigger lexicon: (strings one of which a matching clause holds, or None; one regular
+    expression per entry; status; event)."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    out = []
+    for entry in data["trigger"]:
+        patterns = [expand(p) for p in entry["patterns"]]
+        needles = [required_strings(p) for p in patterns]
+        gate = None if any(n is None for n in needles) else frozenset().union(*needles)
+        out.append((gate, _rx(*patterns), Status(entry["status"]), entry["event"]))
+    return out
+
+
+TRIGGERS = load_triggers()
 
 BLOCKERS: list[tuple[re.Pattern[str], str]] = [
     (_rx(r"\bnot\b", r"\bno\b", r"\bnever\b", r"n't\b", r"n’t\b", r"\bnor\b", r"\bwithout\b", r"\bfailed to\b",
@@ -164,8 +186,8 @@ ACTORS: list[tuple[re.Pattern[str], str]] = [
      "Iraqi forces (unit not named)"),
 ]
 IS_AGENT = re.compile(
-    r"\b(?:IS|ISIS|ISIL|Daesh|Islamic State|insurgents?|militants?|jihadists?|extremists?|terrorists?|fighters)\b"
-    r"|داعش", re.I)
+    r"\b(?:(?-i:IS|ISIS|ISIL)|Daesh|Islamic State|insurgents?|militants?|jihadists?|extremists?|terrorists?|fighters)\b"
+    r"|داعش|التنظيم|مسلحو|مسلحي", re.I)
 GOV_AGENT = re.compile(
     r"\b(?:forces|troops|army|soldiers|units?|division|police|CTS|ICTF|commandos|brigade|regiment|officers?)\b"
     r"|القوات", re.I)
