@@ -114,6 +114,20 @@ _ORDINAL_FORMS = (
 )
 
 
+_ARABIC_FOLD = str.maketrans("ىأإآٱ", "ياااا")
+
+
+def fold_arabic(text: str) -> str:
+    """Arabic letters that writers interchange, folded one to one (so offsets do not move):
+    alef maksura to ya (Egyptian حى for حي), hamza and madda seats to bare alef."""
+    return text.translate(_ARABIC_FOLD)
+
+
+def compile_folded(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile`` of a pattern whose Arabic letters are folded like the text it will search."""
+    return re.compile(fold_arabic(pattern), flags)
+
+
 def has_arabic(text: str) -> bool:
     """Return True if ``text`` holds any Arabic-script letter."""
     return bool(ARABIC_RE.search(text))

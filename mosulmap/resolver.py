@@ -270,8 +270,12 @@ class Resolver:
 
     def _cross_script(self, norm: str, key: str, ids: frozenset[str]) -> bool:
         """Consonants alone decide only for Arabic script, for a key of two or more letters that
-        names a single place (or one numbered family)."""
-        return has_arabic(norm) and len(key) >= 2 and (len(ids) == 1 or self._groups["consonants"].get(key) == ids)
+        names a single place (or one numbered family) that has no Arabic name of its own."""
+        if not has_arabic(norm) or len(key) < 2 or not (len(ids) == 1 or self._groups["consonants"].get(key) == ids):
+            return False
+        # A place the gazetteer spells in Arabic is matched by its Arabic names, not by consonants
+        # (الوزراء "ministers" is not الزراعي, though both reduce to z-r).
+        return not any(has_arabic(n) for pid in ids for n in self.gazetteer[pid].names)
 
     def _fuzzy(self, queries: list[str]) -> list[Match]:
         phon = [self._keys(q)["phonetic"] for q in queries]

@@ -144,3 +144,34 @@ def test_words_after_a_trigger_do_not_cancel_it(resolver):
 def test_a_name_inside_its_trigger(resolver):
     assert body(resolver, "The command declared Zuhur freed of militants.") == {(PUBLISHED, "zuhur", G)}
     assert body(resolver, "Officials declared the Samah district fully liberated.") == {(PUBLISHED, "samah", G)}
+
+
+# -- 5. Arabic ----------------------------------------------------------------------------------------
+
+def test_arabic_lists_after_one_place_word(resolver):
+    # a plural place word, items joined by و, some names also ordinary words (الوحدة "unity")
+    text = "حررت القوات العراقية اليوم أحياء الملايين والسماح وكركوكلي والوحدة في الساحل الأيسر."
+    assert body(resolver, text) == {(PUBLISHED, p, G) for p in ("malayeen", "samah", "karkukli", "wahda")}
+    # a singular place word, then more places each with or without their own
+    text = "اقتحمت القوات حي نينوى الشرقية وسوق الأغنام ومنطقة باب شمس صباح اليوم."
+    assert body(resolver, text) == {(PUBLISHED, p, C) for p in ("nineveh-al-sharqiya", "souq-al-ghanam",
+                                                                 "bawabat-al-shams")}
+
+
+def test_arabic_list_after_a_colon_goes_on_past_an_unknown_name(resolver):
+    text = "وتسيطر القوات على الأحياء التالية بالكامل وهي: الشيماء، حي مجهول، الانتصار، الميثاق."
+    claims = body(resolver, text)
+    assert {p for _, p, _ in claims} == {"shaimaa", "intisar", "mithaq"}
+
+
+def test_arabic_spelling_variants_are_read(resolver):
+    # Egyptian orthography writes حي as حى and في as فى; hamza seats vary (الأوربجية)
+    text = "اقتحمت قوات مكافحة الإرهاب حى عدن فى الجانب الشرقى من المدينة."
+    assert body(resolver, text) == {(PUBLISHED, "aden", C)}
+    text = "وتمكنت القوات من تطهير أحياء الاوربجية والبكر شرقي المدينة."
+    assert body(resolver, text) == {(PUBLISHED, "arbajiya", G), (PUBLISHED, "bakr", G)}
+
+
+def test_an_arabic_name_with_a_gazetteer_arabic_spelling_is_not_matched_by_consonants(resolver):
+    # الوزراء (ministers) reduces to the same consonants as الزراعي (Zira'i) but is another place
+    assert body(resolver, "وقال مصدر إن القوات استعادت حي الوزراء.") == set()

@@ -42,9 +42,10 @@ from mosulmap.extract.lexicon import (
 )
 from mosulmap.extract.mentions import Mention, Scanner, Unplaced
 from mosulmap.extract.timex import NUMBER_WORDS, Anchors, Kind, Timex, find_timexes, is_background_date, resolve
+from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 from mosulmap.resolver import MatchStatus, Resolver
 
-LANDMARK_HEAD = re.compile(r"\b(university|palace|hotel|airport|stadium|campus)s?\b", re.I)
+LANDMARK_HEAD = compile_folded(r"\b(university|palace|hotel|airport|stadium|campus)s?\b", re.I)
 MAX_SENTENCE = 1500  # characters; longer "sentences" are data or markup, not prose
 LATEST_PUBLICATION = date(2017, 12, 31)
 
@@ -200,6 +201,7 @@ class _Article:
         self.groups: list[tuple[int, list[Mention], date]] = []  # (sentence no., places, date)
         self.sentence_no = 0
         self.previous = ""
+        self.original = ""  # the sentence as written (the analysis reads a folded copy)
         self.keys: set[tuple] = set()  # (date, places, status): one claim each per article
         # "took six districts" with no names: waits for a sentence that names them
         self.pending: tuple[Clause, int, int, list[Timex]] | None = None
@@ -446,7 +448,7 @@ def _claim(state: _Article, frame: Frame, clause: Clause, sentence: str, default
             claim_id=f"{state.id_prefix}-{len(result.claims) + 1:03d}",
             date=when.value,
             date_precision=when.precision,
-            place_as_written=frame.mention.written,
+            place_as_written=_as_written(state, clause, frame.mention),
             status=status,
             event=event,
             source=state.label,
@@ -455,13 +457,20 @@ def _claim(state: _Article, frame: Frame, clause: Clause, sentence: str, default
             place_ids=match.place_ids,
             resolution=match.status.value,
             published=state.published.value,
-            quote=_trim_quote(sentence),
+            quote=_trim_quote(state.original or sentence),
             note=note,
             confidence=_confidence(frame, when, own is None),
             origin=state.source,
         )
     )
     return when.value
+
+
+def _as_written(state: _Article, clause: Clause, mention: Mention) -> str:
+    """The name as the source spells it (the analysis reads Arabic letters folded)."""
+    start = clause.offset + mention.start
+    original = state.original[start:start + len(mention.written)]
+    return original if fold_arabic(original) == mention.written else mention.written
 
 
 def _trim_quote(sentence: str) -> str:
@@ -538,7 +547,9 @@ def extract_text(
             if len(sentence) > MAX_SENTENCE:
                 result.skipped.append((sentence[:80] + "…", f"longer than {MAX_SENTENCE} characters: not prose"))
                 continue
-            carried = _sentence(state, sentence, carried) or carried
+            state.original = sentence
+            analysed = fold_arabic(sentence) if has_arabic(sentence) else sentence
+            carried = _sentence(state, analysed, carried) or carried
             state.previous = sentence
     return result
 

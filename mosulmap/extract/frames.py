@@ -25,21 +25,22 @@ from mosulmap.claims import Status
 from mosulmap.extract.lexicon import BLOCKERS, GOV_AGENT, IS_AGENT, RECAP_AFTER, RECAP_BEFORE, TRIGGERS
 from mosulmap.extract.mentions import Mention
 from mosulmap.extract.timex import Timex
+from mosulmap.normalize import compile_folded
 
-CLAUSE_SPLIT = re.compile(
+CLAUSE_SPLIT = compile_folded(
     r"(,?\s+(?:while|whereas|but|although|though|even though|when|after|because|until|"
     r"(?<!well )as(?=\s+(?-i:[a-z]))"
     r"(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
     r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*|،\s*(?=و[\u0621-\u064A]{3,}))",
     re.I,
 )
-SUBORDINATE = re.compile(r"although|though|even though|when|after|because|until|as|بعد أن", re.I)
-RELATIVE_START = re.compile(
+SUBORDINATE = compile_folded(r"although|though|even though|when|after|because|until|as|بعد أن", re.I)
+RELATIVE_START = compile_folded(
     r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,?\s*(?:which|that|who)\s+(?=\w)", re.I)
-APPOSITIVE_START = re.compile(
+APPOSITIVE_START = compile_folded(
     r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,\s*"
     r"(?:(?:originally|first|already|previously|recently|earlier|also|once|since)\s+)?(?=[a-z-]+ed\b)", re.I)
-SEGMENT_END = re.compile(r",|\s(?:was|were|is|are|has|have|had)\s", re.I)
+SEGMENT_END = compile_folded(r",|\s(?:was|were|is|are|has|have|had)\s", re.I)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def _segments(clause: str, mentions: list[Mention]) -> list[tuple[int, int, Ment
     return out
 
 
-_LIST_FILLER = re.compile(r"^(?:[\s,]|and\b|also\b|neighbou?rhoods?\b|districts?\b|areas?\b|quarters?\b)*$", re.I)
+_LIST_FILLER = compile_folded(r"^(?:[\s,]|and\b|also\b|neighbou?rhoods?\b|districts?\b|areas?\b|quarters?\b)*$", re.I)
 
 
 def _subject_of_participle(text: str, m: Mention, trig: Trigger, places: list[Mention]) -> bool:

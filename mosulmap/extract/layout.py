@@ -14,26 +14,26 @@ import re
 from dataclasses import dataclass, field
 
 from mosulmap.extract.timex import find_timexes
-from mosulmap.normalize import has_arabic
+from mosulmap.normalize import compile_folded, has_arabic
 
 NOISE = [
-    re.compile(r"^\s*string\(\d+\)"),  # PHP var_dump of related-items data
-    re.compile(r"\{\s*\"[^\"]+\"\s*:\s*\""),  # JSON records
+    compile_folded(r"^\s*string\(\d+\)"),  # PHP var_dump of related-items data
+    compile_folded(r"\{\s*\"[^\"]+\"\s*:\s*\""),  # JSON records
 ]
-CAPTION = re.compile(r"\b(?:REUTERS|AFP|AP|Getty|EPA)\s*/|\[(?:AFP|Getty|Reuters|AP)[^\]]*\]|\(Photo:|صورة أرشيفية")
-CITATION = re.compile(r"[\"“][^\"”]{3,300}[\"”][^\"”]{0,100}\b\d{1,2}/\d{1,2}/\d{2,4}\s*$")
-SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”’']?\s+(?=[\"“‘'«(]?[A-Z\u0600-\u06FF])")
-ABBREVIATIONS = re.compile(
+CAPTION = compile_folded(r"\b(?:REUTERS|AFP|AP|Getty|EPA)\s*/|\[(?:AFP|Getty|Reuters|AP)[^\]]*\]|\(Photo:|صورة أرشيفية")
+CITATION = compile_folded(r"[\"“][^\"”]{3,300}[\"”][^\"”]{0,100}\b\d{1,2}/\d{1,2}/\d{2,4}\s*$")
+SENTENCE_END = compile_folded(r"(?<=[.!?؟])[\"”’']?\s+(?=[\"“‘'«(]?[A-Z\u0600-\u06FF])")
+ABBREVIATIONS = compile_folded(
     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gen|Lt|Col|Maj|Brig|Capt|Sgt|Mr|Mrs|Dr|St|No|U\.S|U\.N"
     r"|Staff|Adm|Gov|Sen|Rep|Prof|Jr|Sr|vs|approx)\.$"
 )
-DATELINE_PREFIX = re.compile(
+DATELINE_PREFIX = compile_folded(
     r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.'’-]+(?:\s+[A-Za-z][A-Za-z.'’-]+){0,2}){0,2}"
     r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,30}\))?\s*(?:[—–:]|-)\s*"
 )
 MAX_HEADING_WORDS = 12
-NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>20\d\d)\b")
-_LETTER = re.compile(r"[^\W\d_]")
+NUMERIC_DATE = compile_folded(r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>20\d\d)\b")
+_LETTER = compile_folded(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def parse_layout(text: str) -> Layout:
     return layout
 
 
-_DATE_AFTER_DATELINE = re.compile(
+_DATE_AFTER_DATELINE = compile_folded(
     r"^\s*(?:[0-3]?\d[/.-][01]?\d[/.-]20\d\d|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?"
     r"(?:\s+\d{4})?)\s*(?:\([^)]{1,30}\))?\s*(?:--|[—–:-])\s*")
 

@@ -19,10 +19,11 @@ from pathlib import Path
 from lemminflect import getAllInflections
 
 from mosulmap.claims import Status
+from mosulmap.normalize import compile_folded
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts), re.I)
+    return compile_folded("|".join(parts), re.I)
 
 
 _TRIGGERS_FILE = Path(__file__).with_name("triggers.toml")
@@ -34,7 +35,7 @@ MACROS = {
     "BE": r"(?:is|are|was|were|been|being|be|still|now|also|continued|continuing|kept)",
     "HAVE": r"(?:has|have|had|having)",
 }
-_PLACEHOLDER = re.compile(r"\{(?P<lemma>[a-z]+)(?::(?P<form>ed|ing|n|vn))?\}")
+_PLACEHOLDER = compile_folded(r"\{(?P<lemma>[a-z]+)(?::(?P<form>ed|ing|n|vn))?\}")
 
 
 def _forms(lemma: str, form: str | None) -> list[str]:
@@ -139,56 +140,56 @@ BLOCKERS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 # After a trigger: the event is history, not news ("liberated twice before", "freed once each").
-RECAP_AFTER = re.compile(
+RECAP_AFTER = compile_folded(
     r"^(?:\s+(?!on\b|in\b|by\b|days?\b|weeks?\b|months?\b|hours?\b)\w+){0,2}?\s+(?:once|twice|thrice|(?:two|three|four|five|six|several|many|multiple|\d+)"
     r"\s+times|before(?=\s*[,.;)]|\s*$)|previously|again and again|repeatedly)\b", re.I)
-RECAP_BEFORE = re.compile(r"\b(?:already|previously|once)\s+(?:been\s+)?$", re.I)
+RECAP_BEFORE = compile_folded(r"\b(?:already|previously|once)\s+(?:been\s+)?$", re.I)
 
 # Clauses that date the campaign itself, not an event in a neighbourhood.
-BACKGROUND = re.compile(
+BACKGROUND = compile_folded(
     r"\b(?:launch(?:ed|ing)?|began|begun|beginning|start(?:ed|ing)?|restart(?:ed)?|resum(?:ed|ing)|kicked off|since)\b"
     r"|منذ|بدء|انطلاق|انطلقت|بدأت", re.I)
-CAMPAIGN_NOUNS = re.compile(r"\b(?:offensive|operation|campaign|battle|phase|assault|war|push|drive)\b"
+CAMPAIGN_NOUNS = compile_folded(r"\b(?:offensive|operation|campaign|battle|phase|assault|war|push|drive)\b"
                             r"|عمليات|العملية|المرحلة|معركة|الحملة", re.I)
-PHASE_SINCE = re.compile(
+PHASE_SINCE = compile_folded(
     r"\b(?:in the|over the|for the)\s+(?P<n>\w+)\s+days?\s+since\b[^.]{0,60}"
     r"\b(?:restart|resum|launch|began|start|renew)", re.I)
 # A flashback date does not carry to the next sentence.
-FLASHBACK = re.compile(r"\b(?:originally|first|previously|earlier|already|back (?:on|in)|once)\b", re.I)
+FLASHBACK = compile_folded(r"\b(?:originally|first|previously|earlier|already|back (?:on|in)|once)\b", re.I)
 
 # Words around a name that mark it as a place.
-PLACE_NOUNS = re.compile(
+PLACE_NOUNS = compile_folded(
     r"\b(?:neighbou?rhoods?|districts?|areas?|quarters?|suburbs?|hayy?|hai|localities|أحياء|حيي|حي|منطقة|مناطق)\b",
     re.I)
 # "the four districts": a list named before.
-LIST_REFERENCE = re.compile(
+LIST_REFERENCE = compile_folded(
     r"\b(?:the|these|those|both|all)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:new\s+)?"
     r"(?:districts|neighbou?rhoods|areas|quarters)\b", re.I)
-LIST_COUNT = re.compile(
+LIST_COUNT = compile_folded(
     r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:new\s+|more\s+|other\s+)?"
     r"(?:districts|neighbou?rhoods|areas|quarters)\b", re.I)
-LIST_NAMING = re.compile(r"\b(?:named|identified|listed|namely|were|are|include|included|including)\b", re.I)
-ANAPHOR_THERE = re.compile(
+LIST_NAMING = compile_folded(r"\b(?:named|identified|listed|namely|were|are|include|included|including)\b", re.I)
+ANAPHOR_THERE = compile_folded(
     r"\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|could|may|might|remain|seem|appear))", re.I)
 
 # (pattern, actor) — the first match in a clause, then its sentence, then the previous sentence.
 ACTORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bAmaq\b", re.I), "IS/Amaq"),
-    (re.compile(r"Counter[- ]Terrorism|\bCTS\b|\bICTF\b|Golden Division|\bISOF\b|Special Forces|commandos|"
+    (compile_folded(r"\bAmaq\b", re.I), "IS/Amaq"),
+    (compile_folded(r"Counter[- ]Terrorism|\bCTS\b|\bICTF\b|Golden Division|\bISOF\b|Special Forces|commandos|"
                 r"جهاز مكافحة الإرهاب|مكافحة الإرهاب|مكافحة الارهاب", re.I), "CTS/Golden Division"),
-    (re.compile(r"\b9th (?:Armou?red )?Division\b", re.I), "9th Armoured Division"),
-    (re.compile(r"\b16th (?:Infantry )?Division\b", re.I), "16th Division"),
-    (re.compile(r"\b15th (?:Infantry )?Division\b", re.I), "15th Division"),
-    (re.compile(r"\bRapid (?:Response|Intervention)\b|الرد السريع", re.I), "Federal Police (Rapid Response)"),
-    (re.compile(r"\bFederal Police\b|الشرطة الاتحادية", re.I), "Federal Police"),
-    (re.compile(r"\b(?:Iraqi|government|security|joint|pro-government) (?:forces|troops|army|soldiers)\b|"
+    (compile_folded(r"\b9th (?:Armou?red )?Division\b", re.I), "9th Armoured Division"),
+    (compile_folded(r"\b16th (?:Infantry )?Division\b", re.I), "16th Division"),
+    (compile_folded(r"\b15th (?:Infantry )?Division\b", re.I), "15th Division"),
+    (compile_folded(r"\bRapid (?:Response|Intervention)\b|الرد السريع", re.I), "Federal Police (Rapid Response)"),
+    (compile_folded(r"\bFederal Police\b|الشرطة الاتحادية", re.I), "Federal Police"),
+    (compile_folded(r"\b(?:Iraqi|government|security|joint|pro-government) (?:forces|troops|army|soldiers)\b|"
                 r"\bIraqi army\b|\bthe army\b|\btroops\b|القوات العراقية|القوات الأمنية", re.I),
      "Iraqi forces (unit not named)"),
 ]
-IS_AGENT = re.compile(
+IS_AGENT = compile_folded(
     r"\b(?:(?-i:IS|ISIS|ISIL)|Daesh|Islamic State|insurgents?|militants?|jihadists?|extremists?|terrorists?|fighters)\b"
     r"|داعش|التنظيم|مسلحو|مسلحي", re.I)
-GOV_AGENT = re.compile(
+GOV_AGENT = compile_folded(
     r"\b(?:forces|troops|army|soldiers|units?|division|police|CTS|ICTF|commandos|brigade|regiment|officers?)\b"
     r"|القوات", re.I)
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from mosulmap.extract.lexicon import NOT_PLACES, PLACE_NOUNS
-from mosulmap.normalize import has_arabic
+from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 from mosulmap.resolver import Match, MatchStatus, Resolver
 
 # Word lengths are bounded: an unbounded run ("A-A-A-…") made the list pattern backtrack quadratically.
@@ -24,25 +24,29 @@ _ARABIC_WORD = r"[\u0600-\u06FF][\u0600-\u06FF\u0660-\u0669]{0,30}"
 _ARABIC_NAME = rf"{_ARABIC_WORD}(?:\s+{_ARABIC_WORD}){{0,5}}"
 _NAME = rf"(?:{_LATIN_NAME}|{_ARABIC_NAME})"
 _SEP = r"(?:\s*[,،]\s*(?:and\s+|و)?|\s+and\s+|\s+و)"
-LIST = re.compile(rf"{_NAME}(?:{_SEP}{_NAME})+")
-ITEM_SPLIT = re.compile(rf"{_SEP}")
-CANDIDATE = re.compile(_LATIN_NAME)
-ARABIC_PLACE_WORDS = ("حي", "منطقة", "حيي", "أحياء", "احياء", "مناطق")
-ARABIC_NOT_NAMES = ("جديد", "جديدة", "آخر", "اخر", "أخرى", "اخرى", "شرقي", "غربي", "شمالي", "جنوبي", "في", "من")
-ARABIC_PLURAL_PLACE_WORDS = ("حيي", "أحياء", "احياء", "مناطق")
+LIST = compile_folded(rf"{_LATIN_NAME}(?:{_SEP}{_LATIN_NAME})+")  # Arabic lists are read by Scanner._arabic
+ITEM_SPLIT = compile_folded(rf"{_SEP}")
+CANDIDATE = compile_folded(_LATIN_NAME)
+ARABIC_PLACE_WORDS = tuple(fold_arabic(w) for w in ("حي", "منطقة", "حيي", "منطقتي", "أحياء", "مناطق"))
+ARABIC_NOT_NAMES = tuple(fold_arabic(w) for w in ("جديد", "جديدة", "آخر", "أخرى", "أخرى", "شرقي", "غربي", "شمالي",
+                                                  "جنوبي", "في", "من", "مختلفة", "عدة", "عديدة", "سكنية"))
+ARABIC_PLURAL_PLACE_WORDS = tuple(fold_arabic(w) for w in ("حيي", "منطقتي", "أحياء", "مناطق"))
 # An Arabic place name follows حي / منطقة (or their plurals, then a list joined by و).
-ARABIC_ANCHOR = re.compile(r"(?<![\u0621-\u064A\u0671-\u06D3])[وب]?(حيي|حي|منطقة|أحياء|احياء|مناطق)(?=\s)")
-ARABIC_TOKEN = re.compile(r"[\u0600-\u06FF\u0660-\u0669]+")
+ARABIC_ANCHOR = compile_folded(
+    r"(?<![\u0621-\u064A\u0671-\u06D3])[وبل]?(حيي|حي|الحي|منطقتي|منطقة|أحياء|مناطق)(?=\s)")
+# "الأحياء المسيطر عليها بالكامل هي: السماح، وكوكجلي": a colon after a plural place word opens a list.
+ARABIC_COLON_LIST = compile_folded(r"(?:أحياء|مناطق)[^.:؛]{0,80}?:")
+ARABIC_TOKEN = compile_folded(r"[\u0621-\u065F\u0660-\u0669\u0671-\u06D3\u0640A-Za-z0-9]+")  # not ، or ؛
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
 
 BUILDINGS = (r"hospital|mosque|building|compound|complex|(?:military\s+)?base|station|headquarters|HQ|plant|factory|"
              r"school|college|bridge|prison|market|church|shrine|stadium|airport|hotel|palace|camp|barracks|"
              r"silos?|refinery|office|مستشفى|جامع|مسجد|مبنى|كلية|مقر|جسر|مصنع|معمل|سجن|مطار|فندق")
-BUILDING_AFTER = re.compile(rf"^\s*(?:’s|'s)?\s*(?:{BUILDINGS})\b", re.I)
-BUILDING_BEFORE_ARABIC = re.compile(r"(?:مستشفى|جامع|مسجد|مبنى|كلية|مقر|جسر|مصنع|معمل|سجن|مطار|فندق)\s*$")
-SITE_BEFORE = re.compile(rf"\b(?:{BUILDINGS})(?:\s+(?:building|complex|compound))?\s+(?:in|inside|of|at|within)\s+"
+BUILDING_AFTER = compile_folded(rf"^\s*(?:’s|'s)?\s*(?:{BUILDINGS})\b", re.I)
+BUILDING_BEFORE_ARABIC = compile_folded(r"(?:مستشفى|جامع|مسجد|مبنى|كلية|مقر|جسر|مصنع|معمل|سجن|مطار|فندق)\s*$")
+SITE_BEFORE = compile_folded(rf"\b(?:{BUILDINGS})(?:\s+(?:building|complex|compound))?\s+(?:in|inside|of|at|within)\s+"
                          r"(?:the\s+)?(?:(?:al|el)-)?$", re.I)
-GEOGRAPHY_BEFORE = re.compile(
+GEOGRAPHY_BEFORE = compile_folded(
     r"(?:\b(?:edges?|outskirts|gates?|entrances?|limits|fringes?|borders?|outside|outer\s+edge)\s+of\s+(?:the\s+)?"
     r"|\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?(?:\s+of)?\s+(?:the\s+)?"
     r"|\b(?:near|close to|towards?|approaching|approached|reached|reaching|separates?|separating"
@@ -51,7 +55,7 @@ GEOGRAPHY_BEFORE = re.compile(
     r"|(?<![\u0621-\u064A\u0671-\u06D3])(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرقي|غربي|شمالي|جنوبي))?\s+(?:حي\s+)?"
     r"|(?:قرب|بالقرب من|مقابل|نحو|باتجاه)\s+(?:حي\s+)?)"
     r"(?:(?:al|el)-)?$", re.I)
-PARTIAL_BEFORE = re.compile(
+PARTIAL_BEFORE = compile_folded(
     r"\b(?:half|two-thirds|a third|one-third|a quarter|parts|large parts|most|much|some|portions?|"
     r"\d+\s*(?:percent|per cent|%)|near(?:ly)?\s+(?:total|full|complete)\s+control)\s+(?:of|over)\s+(?:the\s+)?"
     r"(?:(?:al|el)-)?$", re.I)
@@ -149,47 +153,84 @@ class Scanner:
         return found, unplaced
 
     def _arabic(self, text, sentence, found, unplaced) -> None:
-        """Names after حي / منطقة; after a plural (حيي, أحياء) a list joined by و."""
+        """Arabic names after حي / منطقة (and their duals and plurals), and the lists they open:
+        items joined by و or ، ("أحياء الملايين والسماح وكركوكلي", "حي نينوى الشرقية وسوق الأغنام
+        ومنطقة باب شمس", "الأحياء … هي: الشيماء، الانتصار"). Each item is resolved on its own, with the
+        anchor's place word licensing names that are also ordinary words (الوحدة "unity"); the list
+        ends at the first item that names no place."""
         covered = [(m.start, m.end) for m in found]
-        for anchor in ARABIC_ANCHOR.finditer(text):
-            if any(s <= anchor.start() < e for s, e in covered):
+        starts = [(a.start(), a.start(1), a.end(), a.group(1)) for a in ARABIC_ANCHOR.finditer(text)]
+        starts += [(c.end() - 1, -1, c.end(), "احياء") for c in ARABIC_COLON_LIST.finditer(text)]
+        for start, word_start, end, word in sorted(starts):
+            if any(s <= start < e for s, e in covered):
                 continue
-            tokens = list(ARABIC_TOKEN.finditer(text, anchor.end(), min(len(text), anchor.end() + 120)))[:8]
+            tokens = list(ARABIC_TOKEN.finditer(text, end, min(len(text), end + 400)))[:60]
             if not tokens or tokens[0].group(0) in ARABIC_PLACE_WORDS + ARABIC_NOT_NAMES:
                 continue  # "منطقة حي القدس": the inner anchor names the place; "حي جديد": a new one
-            plural = anchor.group(1) in ARABIC_PLURAL_PLACE_WORDS
-            k, first = 0, True
+            k, first, previous_end, conjunction = 0, True, end, False
             while k < len(tokens):
-                if not first and tokens[k].group(0) == "و":
-                    k += 1  # "و «المثنى»": the quote left و standing alone
+                gap = text[previous_end:tokens[k].start()]
+                if not first and tokens[k].group(0) == "و":  # "و «المثنى»": the quote left و standing alone
+                    k, previous_end, conjunction = k + 1, tokens[k].end(), True
                     continue
-                item = None
-                for width in (3, 2, 1):
-                    if k + width > len(tokens):
-                        continue
-                    span = (tokens[k].start(), tokens[k + width - 1].end())
-                    phrase = " ".join(t.group(0) for t in tokens[k:k + width])
-                    if not first:
-                        phrase = phrase[1:] if phrase.startswith("و") and len(phrase) > 3 else phrase
-                    tries = [f"{anchor.group(1)} {phrase}", phrase] if first else [phrase]
-                    match = next((m for t in tries if (m := self.resolver.lookup(t)) is not None), None)
-                    if match is not None:
-                        item = (span, phrase, match, width)
+                if not first:
+                    joined = conjunction or tokens[k].group(0).startswith("و") or "،" in gap or "," in gap
+                    conjunction = False
+                    if not joined or re.search(r"[.:;؛()]", gap):
                         break
+                item = self._arabic_item(text, tokens, k, first, word)
                 if item is None:
-                    if first:
-                        name = f"{anchor.group(1)} {tokens[k].group(0)}"
-                        self._keep(text, anchor.start(), name, self.resolver.resolve(name), sentence, found, unplaced)
-                    break
-                (start, end), phrase, match, width = item
-                if first:  # the written name includes its حي, without a prefixed و or ب
-                    start = anchor.start(1)
-                self._keep(text, start, " ".join(text[start:end].split()), match, sentence, found, unplaced)
-                covered.append((anchor.start(), end))
+                    if first and word_start >= 0:
+                        name = f"{word} {tokens[k].group(0)}"
+                        self._keep(text, word_start, name, self.resolver.resolve(name), sentence, found, unplaced)
+                        break
+                    # In a list of several places an unknown one is reported and the list goes on.
+                    nxt = next((j for j in range(k + 1, min(k + 4, len(tokens)))
+                                if "،" in text[tokens[j - 1].end():tokens[j].start()]), None)
+                    if word not in ARABIC_PLURAL_PLACE_WORDS or nxt is None:
+                        break
+                    name = " ".join(t.group(0) for t in tokens[k:nxt]).removeprefix("و")
+                    self._keep(text, tokens[k].start(), name, self.resolver.resolve(name), sentence, found, unplaced)
+                    previous_end, k, first = tokens[nxt - 1].end(), nxt, False
+                    continue
+                item_start, item_end, match, width = item
+                if first and word_start >= 0:  # the written name keeps its حي, without a prefixed و or ب
+                    item_start = word_start
+                self._keep(text, item_start, " ".join(text[item_start:item_end].split()), match, sentence, found,
+                           unplaced)
+                covered.append((start, item_end))
                 k += width
+                previous_end = item_end
                 first = False
-                if not (plural and k < len(tokens) and tokens[k].group(0).startswith("و")):
-                    break
+
+    def _arabic_item(self, text, tokens, k, first, word):
+        """The place named at token ``k`` of an Arabic list: (start, end, match, tokens used), or None."""
+        skip = 0
+        head = tokens[k].group(0)
+        bare = head[1:] if not first and head.startswith("و") and len(head) > 2 else head
+        if bare in ARABIC_PLACE_WORDS or bare in ("الحي", "المنطقة"):
+            skip = 1  # "ومنطقة باب شمس", "وحي الضباط": the item carries its own place word
+        licence = "حي" if word in ARABIC_PLURAL_PLACE_WORDS + ("حي", "الحي", "حيي") else "منطقة"
+        for width in (3, 2, 1):
+            if k + skip + width > len(tokens):
+                continue
+            inner = tokens[k:k + skip + width]
+            if any(text[a.end():b.start()].strip() for a, b in zip(inner, inner[1:])):
+                continue  # an item does not run across a comma or a quotation mark
+            words = [t.group(0) for t in tokens[k + skip:k + skip + width]]
+            if skip == 0 and not first:
+                words[0] = bare
+            phrase = " ".join(words)
+            span_start = tokens[k].start() + (1 if skip == 0 and not first and bare != head else 0)
+            span = (span_start, tokens[k + skip + width - 1].end())
+            tries = [f"{licence} {phrase}", phrase] + ([f"{word} {phrase}"] if first else [])
+            match = next((m for t in tries if (m := self.resolver.lookup(t)) is not None), None)
+            if match is None and width <= 2 and sum(len(w) for w in words) >= 5:
+                fuzzy = self.resolver.resolve(phrase)  # a variant spelling (الاوربجية for الأربجيه)
+                match = fuzzy if fuzzy.is_resolved else None
+            if match is not None and match.status is not MatchStatus.UNRESOLVED:
+                return span[0], span[1], match, skip + width
+        return None
 
     def _singles(self, text, phrase, offset, sentence, found, unplaced) -> None:
         """Longest sub-phrases of a capitalised run that the gazetteer knows exactly."""

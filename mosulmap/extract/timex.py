@@ -25,7 +25,7 @@ from enum import StrEnum
 from mosulmap import settings
 from mosulmap.claims import DatePrecision
 from mosulmap.dates import DAY_MONTH, DOTTED, ISO, MONTH_DAY, MONTHS, WEEKDAYS, DateFinding, campaign_year
-from mosulmap.normalize import has_arabic
+from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "a": 1, "an": 1}
@@ -40,33 +40,35 @@ ARABIC_MONTHS = {
 }
 ARABIC_WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الاربعاء": 2, "الخميس": 3,
                    "الجمعة": 4, "السبت": 5, "الأحد": 6, "الاحد": 6}
+ARABIC_MONTHS |= {fold_arabic(k): v for k, v in ARABIC_MONTHS.items()}
+ARABIC_WEEKDAYS |= {fold_arabic(k): v for k, v in ARABIC_WEEKDAYS.items()}
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _AR = r"(?<![\u0621-\u064A\u0671-\u06D3])"  # at an Arabic word boundary (Arabic commas are not letters)
 _AR_END = r"(?![\u0621-\u064A\u0671-\u06D3])"
 _N = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
 
-WEEKDAY = re.compile(
+WEEKDAY = compile_folded(
     r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s|’s)?"
     r"(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)
-ARABIC_WEEKDAY = re.compile(
+ARABIC_WEEKDAY = compile_folded(
     rf"{_AR}(?:يوم\s+)?[وب]?(?P<weekday>{'|'.join(ARABIC_WEEKDAYS)}){_AR_END}")
-ARABIC_DATE = re.compile(
+ARABIC_DATE = compile_folded(
     rf"(?P<day>[0-9٠-٩]{{1,2}})\s+(?P<month>{'|'.join(sorted(ARABIC_MONTHS, key=len, reverse=True))})"
     rf"(?:\s+(?P<year>[0-9٠-٩]{{4}}))?")
-DEICTIC = re.compile(
+DEICTIC = compile_folded(
     r"\b(?:(?P<today>today|tonight|this (?:morning|afternoon|evening)|earlier today)"
     rf"|(?P<yesterday>yesterday|last night)|(?P<before_yesterday>the day before yesterday)|{_N}\s+days?\s+ago)\b",
     re.I)
-ARABIC_DEICTIC = re.compile(
+ARABIC_DEICTIC = compile_folded(
     rf"{_AR}(?:(?P<before_yesterday>أول\s+أمس|اول\s+امس|أول\s+امس|أمس\s+الأول|امس\s+الاول)|(?P<yesterday>أمس|امس|الأمس|البارحة)"
     rf"|(?P<today>(?:عصر|صباح|مساء|ظهر)?\s*اليوم)){_AR_END}")
-ANAPHORIC = re.compile(
+ANAPHORIC = compile_folded(
     rf"\b(?:{_N}\s+days?\s+(?P<dir>before|earlier|later|after)"
     r"|(?P<minus1>the day before|the previous day|a day earlier|the night before)"
     r"|(?P<plus1>the (?:next|following) day|a day later)"
     r"|(?P<same>earlier in the day|later in the day|the same day|that day|by the end of the day))\b", re.I)
-NTH_DAY = re.compile(rf"\bthe\s+(?P<nth>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))\s+day\b", re.I)
-VAGUE = re.compile(
+NTH_DAY = compile_folded(rf"\bthe\s+(?P<nth>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))\s+day\b", re.I)
+VAGUE = compile_folded(
     r"\b(?:last week|a week ago|earlier this week|this week|last month|earlier this month|recently"
     r"|(?:in|over|during) the (?:past|last) (?:few|several|couple of|two|three|\d+) (?:days|weeks)"
     r"|in recent (?:days|weeks)|for (?:days|weeks)|in the past (?:days|weeks))\b", re.I)
@@ -138,8 +140,10 @@ def find_timexes(text: str, year_hint: int | None = None) -> list[Timex]:
     """Every time expression in ``text``, in order, overlaps resolved in favour of the longer.
 
     Each pattern runs only when the text holds a word it needs (most clauses hold none)."""
-    lowered = text.lower()
     arabic = has_arabic(text)
+    if arabic:
+        text = fold_arabic(text)  # one letter for one: the spans stay those of the text given
+    lowered = text.lower()
     digits = any(c.isdigit() for c in text)
     found = _explicit(text, year_hint) if digits else []
     if "day" in lowered:
