@@ -175,3 +175,45 @@ def test_arabic_spelling_variants_are_read(resolver):
 def test_an_arabic_name_with_a_gazetteer_arabic_spelling_is_not_matched_by_consonants(resolver):
     # الوزراء (ministers) reduces to the same consonants as الزراعي (Zira'i) but is another place
     assert body(resolver, "وقال مصدر إن القوات استعادت حي الوزراء.") == set()
+
+
+def test_approach_and_edges_reach_past_a_few_words(resolver):
+    text = "Special forces stormed Gogjali and were just 800 metres from the more central Karama district."
+    assert body(resolver, text) == {(PUBLISHED, "gogjali", C)}
+    text = "The army liberated Samah, and troops are now on their way to Quds."
+    assert body(resolver, text) == {(PUBLISHED, "samah", G)}
+    text = "Soldiers were fighting on the edges of the adjacent Arabi neighbourhood."
+    assert body(resolver, text) == set()
+    # an adjective of direction is not "east of"
+    assert body(resolver, "Heavy fighting broke out in Mosul's eastern Tahrir neighbourhood.") == {
+        (PUBLISHED, "tahrir", C)}
+
+
+def test_partial_control_a_few_words_away_is_contested(resolver):
+    assert body(resolver, "Troops took large parts of the district of Intisar.") == {(PUBLISHED, "intisar", C)}
+    assert body(resolver, "Forces now control 90 percent of the Tahrir district.") == {(PUBLISHED, "tahrir", C)}
+    assert body(resolver, "Part of Tamim was also cleared.") == {(PUBLISHED, "tamim", C)}
+
+
+def test_descriptions_and_damage_are_not_events(resolver):
+    assert body(resolver, "Residents of the newly liberated Intisar neighbourhood queued for fuel.") == set()
+    assert body(resolver, "Families returned to the recaptured Zahra district.") == set()
+    assert body(resolver, "Sumer was the area most affected by the fighting.") == set()
+    assert body(resolver, "Wahda was badly damaged in the clashes.") == set()
+
+
+# -- 6. mentions ----------------------------------------------------------------------------------------
+
+def test_landmarks_named_with_lower_case_words_or_their_own_noun(resolver):
+    found = body(resolver, "Special forces entered the University of Mosul.")
+    assert found == {(PUBLISHED, "university-of-mosul", C)}
+    found = body(resolver, "Iraqi troops took full control of the Mosul University complex.")
+    assert found == {(PUBLISHED, "university-of-mosul", G)}
+    found = body(resolver, "وتمكنت القوات من تحرير جامعة الموصل بالكامل.")
+    assert found == {(PUBLISHED, "university-of-mosul", G)}
+
+
+def test_a_name_does_not_start_inside_a_word(resolver):
+    # "central Karama" must not be read as "al Karama" (and so escape the approach marker)
+    text = "Troops were just 800 metres from the central Karama district."
+    assert body(resolver, text) == set()

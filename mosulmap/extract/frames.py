@@ -22,7 +22,16 @@ import re
 from dataclasses import dataclass, field
 
 from mosulmap.claims import Status
-from mosulmap.extract.lexicon import BLOCKERS, GOV_AGENT, IS_AGENT, RECAP_AFTER, RECAP_BEFORE, TRIGGERS
+from mosulmap.extract.lexicon import (
+    ATTRIBUTIVE_BEFORE,
+    BLOCKERS,
+    DAMAGE_BEFORE,
+    GOV_AGENT,
+    IS_AGENT,
+    RECAP_AFTER,
+    RECAP_BEFORE,
+    TRIGGERS,
+)
 from mosulmap.extract.mentions import Mention
 from mosulmap.extract.timex import Timex
 from mosulmap.normalize import compile_folded
@@ -31,16 +40,18 @@ CLAUSE_SPLIT = compile_folded(
     r"(,?\s+(?:while|whereas|but|although|though|even though|when|after|because|until|"
     r"(?<!well )as(?=\s+(?-i:[a-z]))"
     r"(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
-    r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*|،\s*(?=و[\u0621-\u064A]{3,}))",
+    r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*|،\s*(?=و(?!ال)[\u0621-\u064A]{3,}))",
     re.I,
 )
 SUBORDINATE = compile_folded(r"although|though|even though|when|after|because|until|as|بعد أن", re.I)
 RELATIVE_START = compile_folded(
-    r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,?\s*(?:which|that|who)\s+(?=\w)", re.I)
+    r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,?\s*(?:which|that|who)\s+(?=\w)"
+    # Arabic: "كوكجلي أولى المناطق التي سيطر عليها الجيش" (a short noun phrase may stand before it)
+    r"|^(?:\s+[\u0621-\u064A]+){0,3}?\s*،?\s*(?:الذي|التي|اللذين|اللتين|الذين|اللواتي|اللتان|اللذان)\s+(?=\w)", re.I)
 APPOSITIVE_START = compile_folded(
     r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,\s*"
     r"(?:(?:originally|first|already|previously|recently|earlier|also|once|since)\s+)?(?=[a-z-]+ed\b)", re.I)
-SEGMENT_END = compile_folded(r",|\s(?:was|were|is|are|has|have|had)\s", re.I)
+SEGMENT_END = compile_folded(r"[,،]|\s(?:was|were|is|are|has|have|had)\s", re.I)
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,10 @@ def find_triggers(clause: str) -> list[Trigger]:
             chosen.append(hit)
     out = []
     for start, end, status, event in sorted(chosen):
-        recap = bool(RECAP_AFTER.match(clause[end:end + 40]) or RECAP_BEFORE.search(clause[max(0, start - 25):start]))
+        before = clause[max(0, start - 40):start]
+        recap = bool(RECAP_AFTER.match(clause[end:end + 40]) or RECAP_BEFORE.search(before[-25:])
+                     or DAMAGE_BEFORE.search(before)
+                     or re.search(r"(?:ed|en)$", clause[start:end]) and ATTRIBUTIVE_BEFORE.search(before))
         if event == "withdrew" and _agent_is_is(clause, start, end):
             status, event = Status.GOV_CONTROL, "captured"  # IS withdrew: a government gain
         elif event == "captured" and _agent_is_is(clause, start, end):

@@ -21,6 +21,14 @@ NOISE = [
     compile_folded(r"\{\s*\"[^\"]+\"\s*:\s*\""),  # JSON records
 ]
 CAPTION = compile_folded(r"\b(?:REUTERS|AFP|AP|Getty|EPA)\s*/|\[(?:AFP|Getty|Reuters|AP)[^\]]*\]|\(Photo:|صورة أرشيفية")
+# A photo caption ends its first sentence with the full date the photo was taken ("… in Mosul, Iraq,
+# January 15, 2017. / Agency", "… northern Iraq, 06 December 2016."): its claims keep their own date,
+# and it is not the story's lead.
+DATED_CAPTION = compile_folded(
+    r"^[^.!?]{20,400}?,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+20\d\d|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+20\d\d)\.?"
+    r"\s*(?:$|[/(\[]|[A-Z])")
+# "Troops entered Sumer yesterday (EPA)": a line that ends in a photo agency's credit, not a full stop.
+CREDITED_CAPTION = compile_folded(r"[^.!?؟:]\s*\((?:[^()]{0,25}/\s*)?[^()]{2,25}\)\s*$")
 CITATION = compile_folded(r"[\"“][^\"”]{3,300}[\"”][^\"”]{0,100}\b\d{1,2}/\d{1,2}/\d{2,4}\s*$")
 SENTENCE_END = compile_folded(r"(?<=[.!?؟])[\"”’']?\s+(?=[\"“‘'«(]?[A-Z\u0600-\u06FF])")
 ABBREVIATIONS = compile_folded(
@@ -38,7 +46,7 @@ _LETTER = compile_folded(r"[^\W\d_]")
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "prose" or "heading"
+    kind: str  # "prose", "heading" or "caption" (mined, never the lead)
     text: str
 
 
@@ -149,6 +157,8 @@ def parse_layout(text: str) -> Layout:
             layout.dropped.append((paragraph, "citation line"))
         elif is_heading(paragraph):
             layout.blocks.append(Block("heading", paragraph))
+        elif DATED_CAPTION.search(paragraph) or CREDITED_CAPTION.search(paragraph):
+            layout.blocks.append(Block("caption", paragraph))
         else:
             layout.blocks.append(Block("prose", paragraph))
     return layout

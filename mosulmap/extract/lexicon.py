@@ -143,7 +143,14 @@ BLOCKERS: list[tuple[re.Pattern[str], str]] = [
 RECAP_AFTER = compile_folded(
     r"^(?:\s+(?!on\b|in\b|by\b|days?\b|weeks?\b|months?\b|hours?\b)\w+){0,2}?\s+(?:once|twice|thrice|(?:two|three|four|five|six|several|many|multiple|\d+)"
     r"\s+times|before(?=\s*[,.;)]|\s*$)|previously|again and again|repeatedly)\b", re.I)
-RECAP_BEFORE = compile_folded(r"\b(?:already|previously|once)\s+(?:been\s+)?$", re.I)
+RECAP_BEFORE = compile_folded(r"\b(?:already|previously|once|newly|recently)\s+(?:been\s+)?$", re.I)
+# "the liberated Intisar neighbourhood", "its freed districts": a participle used as an adjective
+# describes a place, it reports no event.
+ATTRIBUTIVE_BEFORE = compile_folded(r"\b(?:the|a|an|its|their|these|those)\s+$", re.I)
+# "the district most affected by the fighting": damage, not an event.
+DAMAGE_BEFORE = compile_folded(
+    r"\b(?:affected|damaged|destroyed|ravaged|devastated|scarred|hit|wrecked)\s+(?:\w+\s+)?(?:by|in|during)\s+"
+    r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 
 # Clauses that date the campaign itself, not an event in a neighbourhood.
 BACKGROUND = compile_folded(

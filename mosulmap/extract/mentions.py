@@ -18,7 +18,7 @@ from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 from mosulmap.resolver import Match, MatchStatus, Resolver
 
 # Word lengths are bounded: an unbounded run ("A-A-A-…") made the list pattern backtrack quadratically.
-_LATIN_NAME = (r"(?:(?:[Aa]l|[Ee]l|Hayy?|Hai)[-\s])?[A-Z][\w'’\-]{0,30}"
+_LATIN_NAME = (r"(?<![\w'’-])(?:(?:[Aa]l|[Ee]l|Hayy?|Hai)[-\s])?[A-Z][\w'’\-]{0,30}"
                r"(?:\s+(?:(?:al|el)-)?[A-Z0-9][\w'’\-]{0,30}){0,3}")
 _ARABIC_WORD = r"[\u0600-\u06FF][\u0600-\u06FF\u0660-\u0669]{0,30}"
 _ARABIC_NAME = rf"{_ARABIC_WORD}(?:\s+{_ARABIC_WORD}){{0,5}}"
@@ -46,19 +46,51 @@ BUILDING_AFTER = compile_folded(rf"^\s*(?:’s|'s)?\s*(?:{BUILDINGS})\b", re.I)
 BUILDING_BEFORE_ARABIC = compile_folded(r"(?:مستشفى|جامع|مسجد|مبنى|كلية|مقر|جسر|مصنع|معمل|سجن|مطار|فندق)\s*$")
 SITE_BEFORE = compile_folded(rf"\b(?:{BUILDINGS})(?:\s+(?:building|complex|compound))?\s+(?:in|inside|of|at|within)\s+"
                          r"(?:the\s+)?(?:(?:al|el)-)?$", re.I)
+# Up to three words may stand between a marker and the name ("800 metres from the more central
+# Karama", "large parts of the district of Intisar"), never a comma or a conjunction.
+_MODIFIERS = r"(?:(?!(?:and|or|but|while)\b)[\w'’-]+\s+){0,3}?"
+_DIRECTION = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
 GEOGRAPHY_BEFORE = compile_folded(
-    r"(?:\b(?:edges?|outskirts|gates?|entrances?|limits|fringes?|borders?|outside|outer\s+edge)\s+of\s+(?:the\s+)?"
-    r"|\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?(?:\s+of)?\s+(?:the\s+)?"
-    r"|\b(?:near|close to|towards?|approaching|approached|reached|reaching|separates?|separating"
-    r"|from\s+the\s+edge\s+of)\s+(?:the\s+)?"
-    r"|\bmet(?:re|er)s?\s+(?:away\s+)?from\s+(?:the\s+)?|\bkm\s+(?:away\s+)?from\s+(?:the\s+)?"
+    r"(?:\b(?:edges?|outskirts|gates?|entrances?|limits|fringes?|borders?|outside|outer\s+edge|doorstep|perimeter)"
+    rf"\s+of\s+{_MODIFIERS}"
+    rf"|\b{_DIRECTION}(?:ern)?\s+(?:edges?|outskirts)\s+of\s+{_MODIFIERS}"
+    rf"|\b{_DIRECTION}\s+of\s+{_MODIFIERS}"
+    r"|\b(?:near(?!\s+(?:total|full|complete)\b)|nearing|close to|towards?|approaching|approached"
+    r"|reached|reaching|separates?|separating"
+    r"|on\s+(?:their|its|the)\s+way\s+to|heading\s+(?:to|towards?|for)|closing\s+in\s+on|advanc\w*\s+(?:towards?|on)"
+    r"|within\s+(?:sight|reach|range)\s+of|from\s+the\s+edge\s+of|villages?\s+of|the\s+villages?"
+    rf"|(?:met(?:re|er)s?|km|kilomet(?:re|er)s?|miles?|yards|feet)\s+(?:away\s+)?from){{1}}\s+{_MODIFIERS}"
     r"|(?<![\u0621-\u064A\u0671-\u06D3])(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s+(?:شرقي|غربي|شمالي|جنوبي))?\s+(?:حي\s+)?"
-    r"|(?:قرب|بالقرب من|مقابل|نحو|باتجاه)\s+(?:حي\s+)?)"
+    r"|(?:قرب|بالقرب من|مقابل|نحو|باتجاه|مشارف|أطراف|حدود|مداخل|مدخل|تخوم|تماست مع|على بعد [^،.]{0,20} من)\s+"
+    r"(?:حي\s+|منطقة\s+)?)"
     r"(?:(?:al|el)-)?$", re.I)
 PARTIAL_BEFORE = compile_folded(
-    r"\b(?:half|two-thirds|a third|one-third|a quarter|parts|large parts|most|much|some|portions?|"
-    r"\d+\s*(?:percent|per cent|%)|near(?:ly)?\s+(?:total|full|complete)\s+control)\s+(?:of|over)\s+(?:the\s+)?"
+    r"\b(?:half|two-thirds|a third|one-third|a quarter|three-quarters|part|parts|large parts|most|much|some|portions?"
+    r"|sections?|pockets?|streets|blocks|clusters?(?:\s+of\s+buildings)?|\d+\s*(?:percent|per cent|%)"
+    rf"|(?:{_DIRECTION}(?:ern)?\s+)(?:parts?|sections?|side|half)"
+    rf"|near(?:ly)?\s+(?:total|full|complete)\s+control)\s+(?:of|over|in)\s+{_MODIFIERS}"
     r"(?:(?:al|el)-)?$", re.I)
+
+
+def _phrase_names(resolver: Resolver) -> re.Pattern[str] | None:
+    """Gazetteer names that capitalised runs and place-word anchors cannot find: Latin names with a
+    lower-case word ("University of Mosul", "archaeological site") and Arabic names of two words or
+    more that open with a noun of their own (جامعة الموصل, سوق الأغنام, تل نركال)."""
+    names = set()
+    for place in resolver.gazetteer:
+        for name in place.names:
+            words = name.split()
+            if len(words) < 2 or len(name) > 60:
+                continue
+            if has_arabic(name):
+                if fold_arabic(words[0]) not in ARABIC_PLACE_WORDS:
+                    names.add(fold_arabic(name))
+            elif any(w[0].islower() and not re.match(r"(?:al|el)-", w) for w in words) and name.isascii():
+                names.add(name)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\u0621-\u064A])(?:{alternatives})(?![\w\u0621-\u064A])", re.I)
 
 
 @dataclass(frozen=True)
@@ -117,6 +149,7 @@ class Scanner:
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
+        self.phrases = _phrase_names(resolver)
 
     def mentions(self, clause: str, sentence: str) -> tuple[list[Mention], list[Unplaced]]:
         """Resolved mentions in ``clause`` (in order, one per span) and the names that failed."""
@@ -143,6 +176,12 @@ class Scanner:
             taken.append(m.span())
             for (where, item), match in zip(items, matches):
                 self._keep(text, where, item, match, sentence, found, unplaced)
+        if self.phrases is not None:
+            for m in self.phrases.finditer(text):
+                match = self.resolver.lookup(m.group(0))
+                if match is not None:
+                    self._keep(text, m.start(), m.group(0), match, sentence, found, unplaced)
+                    taken.append(m.span())
         for m in CANDIDATE.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
@@ -271,7 +310,10 @@ class Scanner:
             # claims come only from curated files.
             unplaced.append(Unplaced(item, "whole_area", "not taken from free text", sentence))
         elif match.is_resolved:
-            found.append(Mention(where, where + len(item), item, match, _role(text, where, where + len(item))))
+            role = _role(text, where, where + len(item))
+            if role == "building" and all("landmark" in gazetteer[p].feature_type for p in match.place_ids):
+                role = "place"  # "Mosul University complex" is the landmark itself
+            found.append(Mention(where, where + len(item), item, match, role))
         else:
             unplaced.append(Unplaced(item, match.status.value, match.reason, sentence,
                                      tuple(c.name for c in match.alternatives[:3])))
