@@ -16,6 +16,7 @@ PLACES_CSV = GAZETTEER_DIR / "places.csv"
 POLYGONS_GEOJSON = GAZETTEER_DIR / "polygons.geojson"
 SOURCED_POLYGONS_GEOJSON = GAZETTEER_DIR / "sourced_polygons.geojson"  # real outlines (Who's On First)
 COMMON_WORDS_CSV = GAZETTEER_DIR / "common_words.csv"  # names that are ordinary words on their own
+TRANSLATED_NAMES_CSV = GAZETTEER_DIR / "translated_names.csv"  # names as machine translation renders them
 EXTENT_GEOJSON = GAZETTEER_DIR / "east_bank_extent.geojson"
 TIGRIS_GEOJSON = GAZETTEER_DIR / "tigris.geojson"
 DATA_DIR = ROOT / "data"

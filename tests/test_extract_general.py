@@ -217,3 +217,53 @@ def test_a_name_does_not_start_inside_a_word(resolver):
     # "central Karama" must not be read as "al Karama" (and so escape the approach marker)
     text = "Troops were just 800 metres from the central Karama district."
     assert body(resolver, text) == set()
+
+
+# -- 4. date scope ---------------------------------------------------------------------------------------
+
+def test_a_clause_that_n_days_after_introduces_is_dated_back(resolver):
+    text = "The announcement came two days after the army entered Karama."
+    assert body(resolver, text) == {(D(2016, 11, 16), "karama", C)}
+    text = "On Thursday police declared Sumer freed, three days after troops stormed it and Wahda."
+    assert {(d, p) for d, p, _ in body(resolver, text)} >= {(D(2016, 11, 17), "sumer"), (D(2016, 11, 14), "wahda")}
+
+
+def test_the_same_day_carries_the_day_named_last(resolver):
+    text = ("Troops stormed Zahra on Tuesday.\n\n"
+            "Police entered Quds the same day, officers said.\n\nThe next day soldiers took Samah.")
+    assert body(resolver, text) == {(D(2016, 11, 15), "zahraa", C), (D(2016, 11, 15), "quds", C),
+                                    (D(2016, 11, 16), "samah", G)}
+
+
+def test_a_blog_titled_for_a_day_writes_yesterday_from_that_day(resolver):
+    text = ("Thursday, January 19, 2017 | Campaign log Day 94, Jan 18, 2017\n"
+            "The army attacked the Presidential Palace, declared cleared yesterday.")
+    claims = found(resolver, text)
+    assert {(D(2017, 1, 17), "presidential-palaces", G), (D(2017, 1, 18), "presidential-palaces", C)} <= claims
+
+
+# -- 7. across sentences ---------------------------------------------------------------------------------
+
+def test_a_count_then_its_names(resolver):
+    text = "Only three neighbourhoods remain under IS control. They are Rashidiya, Malayeen and Arabi."
+    assert body(resolver, text) == {(PUBLISHED, p, H) for p in ("rashidiya", "malayeen", "arabi")}
+    text = "Only five remain under IS control. Among them are Rashidiya and Malayeen."
+    assert body(resolver, text) == {(PUBLISHED, p, H) for p in ("rashidiya", "malayeen")}
+
+
+def test_the_district_refers_back_to_the_one_place_named_before(resolver):
+    text = "Troops stormed Zahra on Tuesday. The district was cleared on Wednesday."
+    assert body(resolver, text) == {(D(2016, 11, 15), "zahraa", C), (D(2016, 11, 16), "zahraa", G)}
+    text = "Police reached Sumer on Tuesday. Civilians fled the area amid clashes."
+    assert body(resolver, text) == set()  # "the area" is not what the clashes are about
+
+
+# -- 8. machine-translated names -------------------------------------------------------------------------
+
+def test_machine_translated_names_beside_a_word_for_neighbourhood(resolver):
+    text = "Federal police forces entered the health neighbourhood and the neighbourhood of Jerusalem."
+    assert body(resolver, text) == {(PUBLISHED, "sihha", C), (PUBLISHED, "quds", C)}
+    assert body(resolver, "The army liberated the victory district on the left coast.") == {
+        (PUBLISHED, "intisar", G)}
+    # the same words without a word for neighbourhood are ordinary words
+    assert body(resolver, "Troops fought for the health of the city and claimed victory.") == set()

@@ -39,6 +39,7 @@ from mosulmap.extract.lexicon import (
     LIST_NAMING,
     LIST_REFERENCE,
     PHASE_SINCE,
+    THE_PLACE,
 )
 from mosulmap.extract.mentions import Mention, Scanner, Unplaced
 from mosulmap.extract.timex import NUMBER_WORDS, Anchors, Kind, Timex, find_timexes, is_background_date, resolve
@@ -205,11 +206,14 @@ class _Article:
         self.keys: set[tuple] = set()  # (date, places, status): one claim each per article
         # "took six districts" with no names: waits for a sentence that names them
         self.pending: tuple[Clause, int, int, list[Timex]] | None = None
+        self.recent: tuple[int, list[Mention]] | None = None  # (sentence no., places) last named
+        self.last_day: date | None = None  # the day the text named last
+        self.now: date | None = None  # the day a blog's title writes from
         self.landmarks: dict[str, Mention] = {}  # head noun ("university") -> the landmark it names
 
     def anchors(self, reference: date) -> Anchors:
         starts = [d for d in self.phase_starts if d <= reference]
-        return Anchors(self.published.value, reference, max(starts) if starts else None)
+        return Anchors(self.published.value, reference, max(starts) if starts else None, self.last_day, self.now)
 
     def when(self, timexes: Iterable[Timex], reference: date) -> DateFinding | None:
         """The first time expression that names a day within the campaign."""
@@ -340,19 +344,31 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
             continue
         if mentions:
             previous = mentions
+            state.recent = (state.sentence_no, mentions)
             _remember_landmarks(state, mentions)
         else:
             frames = _referred(state, clause, previous, timexes, default)
             count = LIST_COUNT.search(clause.text)
             if not frames and count:
-                state.pending = (clause, _count(count["n"]), state.sentence_no, timexes)
+                state.pending = (clause, _count(count["n"] or count["m"]), state.sentence_no, timexes)
         dates = {}
         for frame in frames:
-            day = _claim(state, frame, clause, sentence, default, own is None)
+            day = _claim(state, frame, clause, sentence, _shifted(default, clause), own is None)
             if day is not None and not frame.relative:
                 dates.setdefault(id(frame.trigger), (day, []))[1].append(frame.mention)
         state.groups += [(state.sentence_no, places, day) for day, places in dates.values() if len(places) >= 2]
+    if own is not None and own.precision is not DatePrecision.APPROXIMATE:
+        state.last_day = own.value  # after the claims: each relative day is counted once, from the day before it
     return own if own and not flashback else None
+
+
+def _shifted(default: DateFinding, clause: Clause) -> DateFinding:
+    """The day of a clause that "two days after" introduces: the main clause's day minus two."""
+    if not clause.shift:
+        return default
+    value = default.value + timedelta(days=clause.shift)
+    how = f"{abs(clause.shift)} days {'before' if clause.shift < 0 else 'after'} {default.value} ({default.how})"
+    return DateFinding(value, DatePrecision.INFERRED, how)
 
 
 def _remember_landmarks(state: _Article, mentions: list[Mention]) -> None:
@@ -376,6 +392,10 @@ def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes:
     for head, mention in state.landmarks.items():  # "the university" after "Mosul University"
         if re.search(rf"\bthe {head}\b", text[trig.start:], re.I):
             return [Frame(trig, mention, tuple(timexes), False)]
+    if _names_the_place(text, trig) and state.recent and state.sentence_no - state.recent[0] <= 1:
+        named = {m.match.place_ids: m for m in state.recent[1] if m.role == "place"}
+        if len(named) == 1:  # "The district was cleared on Tuesday": the one place named just before
+            return [Frame(trig, next(iter(named.values())), tuple(timexes), False)]
     ref = LIST_REFERENCE.search(text)
     if ref:
         n = _count(ref["n"])
@@ -390,6 +410,16 @@ def _referred(state: _Article, clause: Clause, previous: list[Mention], timexes:
     return []
 
 
+def _names_the_place(text: str, trig) -> bool:
+    """Whether "the district" is the trigger's own subject ("The district was cleared") or object
+    ("troops entered the area"), not a word further off ("leaving the area amid clashes")."""
+    subject = THE_PLACE.search(text[:trig.start])
+    if subject is not None and len(text[:subject.start()].split()) <= 3:
+        return True
+    obj = THE_PLACE.search(text, trig.end, trig.end + 40)
+    return obj is not None and len(text[trig.end:obj.start()].split()) <= 2
+
+
 def _count(raw: str) -> int:
     return NUMBER_WORDS.get(raw.lower()) or int(raw)
 
@@ -401,7 +431,8 @@ def _named_later(state: _Article, clause: Clause, sentence: str, default: DateFi
         return
     source, n, _, timexes = state.pending
     mentions, unplaced = state.scanner.mentions(clause.text, sentence)
-    if len(mentions) != n:
+    among = re.search(r"\bamong\b", clause.text, re.I) is not None  # "among them are A and B": some of the n
+    if not (len(mentions) == n or among and 1 <= len(mentions) <= n):
         return
     state.pending = None
     state.result.unplaced += [u for u in dict.fromkeys(unplaced) if u not in state.result.unplaced]
@@ -532,6 +563,8 @@ def extract_text(
     story = _story_date(layout, finding) or _lead_date(state, layout) or \
         DateFinding(finding.value, DatePrecision.INFERRED, "report date")
     result.story = story
+    if story.how.startswith("the title"):
+        state.now = story.value  # a post titled "Day 88, Jan 12" says "yesterday" from 12 Jan
     _phase_starts(state, [s for p in layout.prose for s in split_sentences(p)], story.value)
     section: DateFinding | None = None
     first_prose = 0

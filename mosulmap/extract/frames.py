@@ -33,17 +33,18 @@ from mosulmap.extract.lexicon import (
     TRIGGERS,
 )
 from mosulmap.extract.mentions import Mention
-from mosulmap.extract.timex import Timex
+from mosulmap.extract.timex import NUMBER_WORDS, Timex
 from mosulmap.normalize import compile_folded
 
 CLAUSE_SPLIT = compile_folded(
-    r"(,?\s+(?:while|whereas|but|although|though|even though|when|after|because|until|"
+    r"(,?\s+(?:while|whereas|but|although|though|even though|when|because|until|"
+    r"(?:\d+|one|two|three|four|five|six|seven|a|an|several|a few)\s+(?:days?|hours?)\s+(?:after|before)|after|"
     r"(?<!well )as(?=\s+(?-i:[a-z]))"
     r"(?!\s+(?:well|part|a|an|of|for|to|if|far|long|soon|many|much|such|its|their|his|her|the first)\b))\s+"
     r"|;\s+|\s+(?:بينما|لكن|ولكن|حيث|بعد أن)\s+|؛\s*|،\s*(?=و(?!ال)[\u0621-\u064A]{3,}))",
     re.I,
 )
-SUBORDINATE = compile_folded(r"although|though|even though|when|after|because|until|as|بعد أن", re.I)
+SUBORDINATE = compile_folded(r"although|though|even though|when|after|before|because|until|as|بعد أن", re.I)
 RELATIVE_START = compile_folded(
     r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,?\s*(?:which|that|who)\s+(?=\w)"
     # Arabic: "كوكجلي أولى المناطق التي سيطر عليها الجيش" (a short noun phrase may stand before it)
@@ -76,6 +77,7 @@ class Clause:
     subordinate: bool
     blocker: str | None = None
     triggers: list[Trigger] = field(default_factory=list)
+    shift: int | None = None  # "came two days after <this clause>": its day is the main clause's minus two
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,23 @@ class Frame:
     relative: bool  # inside a relative clause or appositive (dated by its own words only)
 
 
+_SHIFT = compile_folded(r"(?P<n>\d+|one|two|three|four|five|six|seven|a|an)\s+(?:days?|(?P<hours>hours?))\s+"
+                        r"(?P<dir>after|before)", re.I)
+
+
+def _shift(connector: str) -> int | None:
+    """Days from the main clause back to a clause that "N days after" introduces (or forward, for
+    "before"); hours keep the day."""
+    m = _SHIFT.search(connector)
+    if not m:
+        return None
+    if m["hours"]:
+        return 0
+    raw = m["n"].lower()
+    n = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+    return -n if m["dir"].lower() == "after" else n
+
+
 def split_clauses(sentence: str) -> list[Clause]:
     parts = CLAUSE_SPLIT.split(sentence)
     clauses, offset, connector = [], 0, ""
@@ -97,7 +116,9 @@ def split_clauses(sentence: str) -> list[Clause]:
             offset += len(part)
             continue
         if part.strip():
-            clauses.append(Clause(part, offset, bool(connector and SUBORDINATE.search(connector.strip(" ,")))))
+            clause = Clause(part, offset, bool(connector and SUBORDINATE.search(connector.strip(" ,"))))
+            clause.shift = _shift(connector)
+            clauses.append(clause)
         offset += len(part)
     return clauses
 

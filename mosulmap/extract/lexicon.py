@@ -174,8 +174,14 @@ LIST_REFERENCE = compile_folded(
     r"(?:districts|neighbou?rhoods|areas|quarters)\b", re.I)
 LIST_COUNT = compile_folded(
     r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:new\s+|more\s+|other\s+)?"
-    r"(?:districts|neighbou?rhoods|areas|quarters)\b", re.I)
-LIST_NAMING = compile_folded(r"\b(?:named|identified|listed|namely|were|are|include|included|including)\b", re.I)
+    r"(?:districts|neighbou?rhoods|areas|quarters)\b"
+    # "only five remain under IS control": a count whose noun is understood
+    r"|\b(?:only|just|the last|the remaining)\s+(?P<m>two|three|four|five|six|seven|eight|nine|ten|\d+)\b"
+    r"(?=\s+(?:remain|are|were|still|left))", re.I)
+LIST_NAMING = compile_folded(r"\b(?:named|identified|listed|namely|were|are|include|included|including|among)\b",
+                             re.I)
+# "The district was cleared": a place named in the sentence before.
+THE_PLACE = compile_folded(r"\bthe\s+(?:same\s+)?(?:district|neighbou?rhood|area|quarter)\b(?!\s+(?:of|in)\b)", re.I)
 ANAPHOR_THERE = compile_folded(
     r"\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|could|may|might|remain|seem|appear))", re.I)
 

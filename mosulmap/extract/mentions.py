@@ -10,9 +10,11 @@ hospital": not the district), ``geography`` ("the edge of X", "south-west of Wah
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 
+from mosulmap import settings
 from mosulmap.extract.lexicon import NOT_PLACES, PLACE_NOUNS
 from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 from mosulmap.resolver import Match, MatchStatus, Resolver
@@ -70,6 +72,25 @@ PARTIAL_BEFORE = compile_folded(
     rf"|(?:{_DIRECTION}(?:ern)?\s+)(?:parts?|sections?|side|half)"
     rf"|near(?:ly)?\s+(?:total|full|complete)\s+control)\s+(?:of|over|in)\s+{_MODIFIERS}"
     r"(?:(?:al|el)-)?$", re.I)
+
+
+def _translated_names(resolver: Resolver) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Names as a word-by-word machine translation renders them ("the health neighbourhood" for حي
+    الصحة), from ``gazetteer/translated_names.csv``: a gloss names a place only beside a word for
+    neighbourhood, since on its own it is an ordinary word."""
+    path = settings.TRANSLATED_NAMES_CSV
+    if not path.exists():
+        return None, {}
+    with path.open(encoding="utf-8") as handle:
+        glosses = {r["gloss"].strip().lower(): r["place_id"].strip() for r in csv.DictReader(handle)
+                   if r.get("gloss") and r.get("place_id", "").strip() in resolver.gazetteer}
+    if not glosses:
+        return None, {}
+    words = "|".join(re.escape(g) for g in sorted(glosses, key=len, reverse=True))
+    noun = r"(?:neighbou?rhoods?|district|quarter|area|hayy?|hai)"
+    pattern = (rf"\b{noun}\s+(?:of\s+)?(?:the\s+|al-)?(?P<gloss>{words})\b"
+               rf"|\b(?:the\s+|al-)?(?P<gloss2>{words})\s+{noun}\b")
+    return re.compile(pattern, re.I), glosses
 
 
 def _phrase_names(resolver: Resolver) -> re.Pattern[str] | None:
@@ -150,6 +171,7 @@ class Scanner:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.phrases = _phrase_names(resolver)
+        self.translated, self.glosses = _translated_names(resolver)
 
     def mentions(self, clause: str, sentence: str) -> tuple[list[Mention], list[Unplaced]]:
         """Resolved mentions in ``clause`` (in order, one per span) and the names that failed."""
@@ -181,6 +203,15 @@ class Scanner:
                 match = self.resolver.lookup(m.group(0))
                 if match is not None:
                     self._keep(text, m.start(), m.group(0), match, sentence, found, unplaced)
+                    taken.append(m.span())
+        if self.translated is not None:
+            for m in self.translated.finditer(text):
+                gloss = m.group("gloss") or m.group("gloss2")
+                place_id = self.glosses[gloss.lower()]
+                match = self.resolver.lookup(self.resolver.gazetteer[place_id].name)
+                if match is not None and not any(s <= m.start() < e for s, e in taken):
+                    where = m.start("gloss") if m.group("gloss") else m.start("gloss2")
+                    self._keep(text, where, gloss, match, sentence, found, unplaced)
                     taken.append(m.span())
         for m in CANDIDATE.finditer(text):
             if any(s <= m.start() < e for s, e in taken):

@@ -104,6 +104,8 @@ class Anchors:
     published: date
     reference: date  # the day the surrounding text is about
     phase_start: date | None = None
+    last: date | None = None  # the day the text named last ("the same day", "the next day" count from it)
+    now: date | None = None  # the writer's today: a blog titled "Day 88, Jan 12" writes from 12 Jan
 
 
 def _explicit(text: str, year_hint: int | None) -> list[Timex]:
@@ -209,14 +211,17 @@ def resolve(t: Timex, anchors: Anchors) -> DateFinding | None:
     if t.kind is Kind.EXPLICIT:
         value, precision, how = t.value, DatePrecision.EXACT, f"'{t.text}'"
     elif t.kind is Kind.WEEKDAY:
-        value = anchors.published - timedelta(days=(anchors.published.weekday() - t.weekday) % 7)
-        precision, how = DatePrecision.INFERRED, f"'{t.text}' on or before {anchors.published.isoformat()}"
+        now = anchors.now or anchors.published
+        value = now - timedelta(days=(now.weekday() - t.weekday) % 7)
+        precision, how = DatePrecision.INFERRED, f"'{t.text}' on or before {now.isoformat()}"
     elif t.kind is Kind.DEICTIC:
-        value = anchors.published + timedelta(days=t.offset)
-        precision, how = DatePrecision.INFERRED, f"'{t.text}' from the publication date"
+        value = (anchors.now or anchors.published) + timedelta(days=t.offset)
+        precision = DatePrecision.INFERRED
+        how = f"'{t.text}' from the publication date" if anchors.now is None else f"'{t.text}' from the title's day"
     elif t.kind is Kind.ANAPHORIC:
-        value = anchors.reference + timedelta(days=t.offset)
-        precision, how = DatePrecision.INFERRED, f"'{t.text}' from {anchors.reference.isoformat()}"
+        base = anchors.last or anchors.reference
+        value = base + timedelta(days=t.offset)
+        precision, how = DatePrecision.INFERRED, f"'{t.text}' from {base.isoformat()}"
     elif t.kind is Kind.NTH_DAY and anchors.phase_start is not None:
         value = anchors.phase_start + timedelta(days=t.nth - 1)
         precision, how = DatePrecision.INFERRED, f"'{t.text}' of the phase begun {anchors.phase_start.isoformat()}"
