@@ -267,3 +267,14 @@ def test_machine_translated_names_beside_a_word_for_neighbourhood(resolver):
         (PUBLISHED, "intisar", G)}
     # the same words without a word for neighbourhood are ordinary words
     assert body(resolver, "Troops fought for the health of the city and claimed victory.") == set()
+
+
+def test_an_arabic_list_continues_across_a_comma_and_not_into_an_approach(resolver):
+    text = "والأحياء المسيطر عليها بالكامل هي: السماح، وكوكجلي."
+    assert body(resolver, text) == {(PUBLISHED, "samah", G), (PUBLISHED, "gogjali", G)}
+    # forces advance toward five areas: the list after the colon is only approached
+    text = "وأعلنت القيادة عن تقدم القطعات نحو خمسة مناطق أخرى هي: سومر و الصحة و السلام."
+    assert body(resolver, text) == set()
+    # "هذا التقدم" (this advance) points back; it is not a new event
+    text = "اقتحمت القوات حي الضباط، و لم يكن هذا التقدم سهلا، اذ واجهت القوات في حيي البلديات والسكر هجمات."
+    assert {p for _, p, _ in body(resolver, text)} == {"dhubbat", "baladiyat", "sukkar"}

@@ -211,6 +211,10 @@ class _Article:
         self.now: date | None = None  # the day a blog's title writes from
         self.landmarks: dict[str, Mention] = {}  # head noun ("university") -> the landmark it names
 
+    def is_place(self, word: str) -> bool:
+        """Whether an Arabic word names a place on its own (with حي before it)."""
+        return self.resolver.lookup(f"حي {word}") is not None
+
     def anchors(self, reference: date) -> Anchors:
         starts = [d for d in self.phase_starts if d <= reference]
         return Anchors(self.published.value, reference, max(starts) if starts else None, self.last_day, self.now)
@@ -308,7 +312,7 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
     """Extract the claims of one sentence; returns the date it carries to the next one."""
     result = state.result
     parsed: list[tuple[Clause, list[Mention], list[Timex], list[Frame]]] = []
-    for clause in split_clauses(sentence):
+    for clause in split_clauses(sentence, state.is_place):
         clause.triggers = find_triggers(clause.text)
         live = [t for t in clause.triggers if not t.blocked]
         clause.blocker = next((t.blocked for t in clause.triggers if t.blocked), None) if not live else None

@@ -19,6 +19,7 @@ The output is a list of :class:`Frame` records; ``article`` turns them into date
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mosulmap.claims import Status
@@ -107,8 +108,18 @@ def _shift(connector: str) -> int | None:
     return -n if m["dir"].lower() == "after" else n
 
 
-def split_clauses(sentence: str) -> list[Clause]:
+def split_clauses(sentence: str, is_place: Callable[[str], bool] | None = None) -> list[Clause]:
+    """Clauses of a sentence. An Arabic "، و" opens a new clause unless the word after و is a place
+    (``is_place``): then it continues a list ("السماح، وكوكجلي")."""
     parts = CLAUSE_SPLIT.split(sentence)
+    if is_place is not None:
+        i = 1
+        while i < len(parts) - 1:
+            word = parts[i + 1].split()[0] if parts[i + 1].split() else ""
+            if parts[i].strip() == "،" and word.startswith("و") and is_place(word[1:]):
+                parts[i - 1:i + 2] = [parts[i - 1] + parts[i] + parts[i + 1]]
+            else:
+                i += 2
     clauses, offset, connector = [], 0, ""
     for i, part in enumerate(parts):
         if i % 2:

@@ -38,6 +38,8 @@ ARABIC_ANCHOR = compile_folded(
     r"(?<![\u0621-\u064A\u0671-\u06D3])[وبل]?(حيي|حي|الحي|منطقتي|منطقة|أحياء|مناطق)(?=\s)")
 # "الأحياء المسيطر عليها بالكامل هي: السماح، وكوكجلي": a colon after a plural place word opens a list.
 ARABIC_COLON_LIST = compile_folded(r"(?:أحياء|مناطق)[^.:؛]{0,80}?:")
+ARABIC_APPROACH = compile_folded(r"(?<![\u0621-\u064A])(?:نحو|باتجاه|اتجاه|قرب|بالقرب|مشارف|أطراف|تخوم|مداخل)"
+                                 r"(?![\u0621-\u064A])")
 ARABIC_TOKEN = compile_folded(r"[\u0621-\u065F\u0660-\u0669\u0671-\u06D3\u0640A-Za-z0-9]+")  # not ، or ؛
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
 
@@ -237,6 +239,9 @@ class Scanner:
             tokens = list(ARABIC_TOKEN.finditer(text, end, min(len(text), end + 400)))[:60]
             if not tokens or tokens[0].group(0) in ARABIC_PLACE_WORDS + ARABIC_NOT_NAMES:
                 continue  # "منطقة حي القدس": the inner anchor names the place; "حي جديد": a new one
+            # "تقدم القطعات نحو خمسة مناطق … هي: سومر و الصحة": a list the forces only approach.
+            head = text[max(0, start - 30):end] if word_start >= 0 else text[max(0, start - 120):end]
+            approached = ARABIC_APPROACH.search(head) is not None
             k, first, previous_end, conjunction = 0, True, end, False
             while k < len(tokens):
                 gap = text[previous_end:tokens[k].start()]
@@ -267,7 +272,7 @@ class Scanner:
                 if first and word_start >= 0:  # the written name keeps its حي, without a prefixed و or ب
                     item_start = word_start
                 self._keep(text, item_start, " ".join(text[item_start:item_end].split()), match, sentence, found,
-                           unplaced)
+                           unplaced, "geography" if approached else None)
                 covered.append((start, item_end))
                 k += width
                 previous_end = item_end
@@ -288,6 +293,8 @@ class Scanner:
             if any(text[a.end():b.start()].strip() for a, b in zip(inner, inner[1:])):
                 continue  # an item does not run across a comma or a quotation mark
             words = [t.group(0) for t in tokens[k + skip:k + skip + width]]
+            if width > 1 and "و" in words:
+                continue  # a lone و (left by a quotation mark) joins two items, it is in neither
             if skip == 0 and not first:
                 words[0] = bare
             phrase = " ".join(words)
@@ -334,14 +341,14 @@ class Scanner:
                     self._keep(text, where, piece, self.resolver.resolve(piece), sentence, found, unplaced)
             i += 1
 
-    def _keep(self, text, where, item, match, sentence, found, unplaced) -> None:
+    def _keep(self, text, where, item, match, sentence, found, unplaced, role: str | None = None) -> None:
         gazetteer = self.resolver.gazetteer
         if match.is_resolved and any(gazetteer[p].is_whole_area for p in match.place_ids):
             # "districts of eastern Mosul" is not a claim about all of it: whole-east-bank
             # claims come only from curated files.
             unplaced.append(Unplaced(item, "whole_area", "not taken from free text", sentence))
         elif match.is_resolved:
-            role = _role(text, where, where + len(item))
+            role = role or _role(text, where, where + len(item))
             if role == "building" and all("landmark" in gazetteer[p].feature_type for p in match.place_ids):
                 role = "place"  # "Mosul University complex" is the landmark itself
             found.append(Mention(where, where + len(item), item, match, role))
