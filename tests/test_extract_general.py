@@ -278,3 +278,32 @@ def test_an_arabic_list_continues_across_a_comma_and_not_into_an_approach(resolv
     # "هذا التقدم" (this advance) points back; it is not a new event
     text = "اقتحمت القوات حي الضباط، و لم يكن هذا التقدم سهلا، اذ واجهت القوات في حيي البلديات والسكر هجمات."
     assert {p for _, p, _ in body(resolver, text)} == {"dhubbat", "baladiyat", "sukkar"}
+
+
+def test_an_arabic_list_goes_on_past_a_bearing(resolver):
+    text = "قتل جنود خلال اشتباكات في حيي الوحدة جنوب شرقي الموصل والبريد في شرق المدينة."
+    assert body(resolver, text) == {(PUBLISHED, "wahda", C), (PUBLISHED, "barid", C)}
+    text = "اقتحمت القوات حي سومر جنوبي المدينة وحي الضباط."
+    assert body(resolver, text) == {(PUBLISHED, "sumer", C), (PUBLISHED, "dhubbat", C)}
+
+
+def test_control_of_some_buildings_is_contested(resolver):
+    text = "وأعلنت القيادة اقتحامها جامعة الموصل وفرض السيطرة على عدد من أبنيتها."
+    assert body(resolver, text) == {(PUBLISHED, "university-of-mosul", C)}
+    text = "وسيطرت القوات على أجزاء من حي الزهراء."
+    assert body(resolver, text) == {(PUBLISHED, "zahraa", C)}
+
+
+def test_an_arabic_paragraph_opening_with_and_goes_on_with_the_day_before(resolver):
+    lead = "اقتحمت القوات حي عدن اليوم.\n\nوكانت القوات قد توغلت يوم أمس في حي الحدباء.\n\n"
+    text = lead + "وفي الجهة الجنوبية اقتحمت قوات أخرى حي الضباط."
+    assert (D(2016, 11, 17), "dhubbat", C) in body(resolver, text)
+    # a paragraph that does not open with و starts again from the story's day
+    text = lead + "اقتحمت قوات أخرى حي الضباط."
+    assert (PUBLISHED, "dhubbat", C) in body(resolver, text)
+
+
+def test_residents_rising_against_is_is_fighting(resolver):
+    assert body(resolver, "Residents have risen against ISIS in the Bakr neighbourhood.") == {(PUBLISHED, "bakr", C)}
+    assert body(resolver, "An uprising broke out in Nabi Yunus, a Kurdish official said.") == {
+        (PUBLISHED, "nabi-yunus", C)}

@@ -572,11 +572,15 @@ def extract_text(
     _phase_starts(state, [s for p in layout.prose for s in split_sentences(p)], story.value)
     section: DateFinding | None = None
     first_prose = 0
+    previous_day: DateFinding | None = None
     for block in layout.blocks:
         if block.kind == "heading":
             section = _section_date(block.text, finding.value) or section
             continue
-        carried = section or story  # each paragraph starts again from the story's day
+        continues = block.text.startswith("و") and has_arabic(block.text[:2]) and previous_day is not None
+        # each paragraph starts again from the story's day, but an Arabic paragraph opening with
+        # و ("and …") goes on with the narrative, and the day, of the one before it
+        carried = previous_day if continues else section or story
         paragraph = strip_dateline_prefix(block.text) if first_prose < 3 else block.text
         first_prose += 1
         for sentence in split_sentences(paragraph):
@@ -588,6 +592,7 @@ def extract_text(
             analysed = fold_arabic(sentence) if has_arabic(sentence) else sentence
             carried = _sentence(state, analysed, carried) or carried
             state.previous = sentence
+        previous_day = carried
     return result
 
 

@@ -40,6 +40,8 @@ ARABIC_ANCHOR = compile_folded(
 ARABIC_COLON_LIST = compile_folded(r"(?:أحياء|مناطق)[^.:؛]{0,80}?:")
 ARABIC_APPROACH = compile_folded(r"(?<![\u0621-\u064A])(?:نحو|باتجاه|اتجاه|قرب|بالقرب|مشارف|أطراف|تخوم|مداخل)"
                                  r"(?![\u0621-\u064A])")
+ARABIC_WHERE = compile_folded(r"(?:في\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?(?:\s+(?:ال)?(?:شرقي|غربي|شمالي|جنوبي))?"
+                              r"\s+(?:مدينة\s+)?(?:الموصل|المدينة)(?![\u0621-\u064A])")
 ARABIC_TOKEN = compile_folded(r"[\u0621-\u065F\u0660-\u0669\u0671-\u06D3\u0640A-Za-z0-9]+")  # not ، or ؛
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
 
@@ -73,7 +75,9 @@ PARTIAL_BEFORE = compile_folded(
     r"|sections?|pockets?|streets|blocks|clusters?(?:\s+of\s+buildings)?|\d+\s*(?:percent|per cent|%)"
     rf"|(?:{_DIRECTION}(?:ern)?\s+)(?:parts?|sections?|side|half)"
     rf"|near(?:ly)?\s+(?:total|full|complete)\s+control)\s+(?:of|over|in)\s+{_MODIFIERS}"
-    r"(?:(?:al|el)-)?$", re.I)
+    r"(?:(?:al|el)-)?$"
+    r"|(?<![\u0621-\u064A])(?:أجزاء|جزء|أغلب|معظم|نصف|بعض|ثلثي|ثلث|\d+\s*(?:بالمئة|بالمائة|%|في المئة))\s+(?:من\s+)?"
+    r"(?:مساحة\s+)?$", re.I)
 
 
 def _translated_names(resolver: Resolver) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -247,6 +251,11 @@ class Scanner:
                 gap = text[previous_end:tokens[k].start()]
                 if not first and tokens[k].group(0) == "و":  # "و «المثنى»": the quote left و standing alone
                     k, previous_end, conjunction = k + 1, tokens[k].end(), True
+                    continue
+                where_to = ARABIC_WHERE.match(text, tokens[k].start())
+                if not first and where_to and not conjunction:
+                    # "حيي الوحدة جنوب شرقي الموصل والبريد": a place's bearing stands between two items
+                    k = next((j for j, t in enumerate(tokens) if t.start() >= where_to.end()), len(tokens))
                     continue
                 if not first:
                     joined = conjunction or tokens[k].group(0).startswith("و") or "،" in gap or "," in gap
