@@ -196,7 +196,7 @@ class _Article:
                  source: str) -> None:
         self.resolver, self.published, self.label = resolver, published, label
         self.id_prefix, self.source = id_prefix, source
-        self.scanner = Scanner(resolver)
+        self.scanner = Scanner.for_resolver(resolver)
         self.result: ArticleResult | None = None
         self.phase_starts: list[date] = []
         self.groups: list[tuple[int, list[Mention], date]] = []  # (sentence no., places, date)

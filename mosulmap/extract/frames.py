@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from mosulmap.claims import Status
 from mosulmap.extract.lexicon import (
     ATTRIBUTIVE_BEFORE,
@@ -164,11 +166,34 @@ def _agent_is_is(clause: str, start: int, end: int) -> bool:
     return last_is > last_gov
 
 
+def _gate_automaton() -> tuple[ahocorasick.Automaton, list[int]]:
+    """One Aho-Corasick pass finds which trigger entries a clause may hold: every string an entry
+    requires is a key; entries with no known requirement always run."""
+    automaton = ahocorasick.Automaton()
+    keys: dict[str, set[int]] = {}
+    for i, (gate, *_rest) in enumerate(TRIGGERS):
+        for needle in gate or ():
+            keys.setdefault(needle, set()).add(i)
+    for needle, entries in keys.items():
+        automaton.add_word(needle, frozenset(entries))
+    automaton.make_automaton()
+    return automaton, [i for i, (gate, *_rest) in enumerate(TRIGGERS) if gate is None]
+
+
+_AUTOMATON, _UNGATED = _gate_automaton()
+
+
+def _gated(lowered: str) -> list[tuple]:
+    entries = set(_UNGATED)
+    for _, found in _AUTOMATON.iter(lowered):
+        entries |= found
+    return [TRIGGERS[i] for i in sorted(entries)]
+
+
 def find_triggers(clause: str) -> list[Trigger]:
     """Triggers in a clause, left to right; of overlapping matches the longest wins."""
-    lowered = clause.lower()
-    hits = [(m.start(), m.end(), status, event) for gate, rx, status, event in TRIGGERS
-            if gate is None or any(needle in lowered for needle in gate) for m in rx.finditer(clause)]
+    hits = [(m.start(), m.end(), status, event) for _, rx, status, event in _gated(clause.lower())
+            for m in rx.finditer(clause)]
     chosen: list[tuple[int, int, Status, str]] = []
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
         if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):

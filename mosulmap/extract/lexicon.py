@@ -108,16 +108,14 @@ def required_strings(pattern: str) -> frozenset[str] | None:
 
 
 def load_triggers(path: Path = _TRIGGERS_FILE) -> list[tuple[frozenset[str] | None, re.Pattern[str], Status, str]]:
-    """The trigger lexicon: (strings one of which a matching clause holds, or None; one regular
-    expression per entry; status; event)."""
+    """The trigger lexicon, one row per pattern: (strings one of which a matching clause holds, or
+    None; the pattern; status; event)."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     out = []
     for entry in data["trigger"]:
-        patterns = [expand(p) for p in entry["patterns"]]
-        needles = [required_strings(p) for p in patterns]
-        gate = None if any(n is None for n in needles) else frozenset().union(*needles)
-        out.append((gate, _rx(*patterns), Status(entry["status"]), entry["event"]))
+        for pattern in (expand(p) for p in entry["patterns"]):
+            out.append((required_strings(pattern), _rx(pattern), Status(entry["status"]), entry["event"]))
     return out
 
 

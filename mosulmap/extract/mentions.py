@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import csv
 import re
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import ahocorasick
 
 from mosulmap import settings
 from mosulmap.extract.lexicon import NOT_PLACES, PLACE_NOUNS
@@ -99,7 +103,7 @@ def _translated_names(resolver: Resolver) -> tuple[re.Pattern[str] | None, dict[
     return re.compile(pattern, re.I), glosses
 
 
-def _phrase_names(resolver: Resolver) -> re.Pattern[str] | None:
+def _phrase_names(resolver: Resolver) -> PhraseFinder | None:
     """Gazetteer names that capitalised runs and place-word anchors cannot find: Latin names with a
     lower-case word ("University of Mosul", "archaeological site") and Arabic names of two words or
     more that open with a noun of their own (جامعة الموصل, سوق الأغنام, تل نركال)."""
@@ -116,8 +120,37 @@ def _phrase_names(resolver: Resolver) -> re.Pattern[str] | None:
                 names.add(name)
     if not names:
         return None
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w\u0621-\u064A])(?:{alternatives})(?![\w\u0621-\u064A])", re.I)
+    return PhraseFinder(names)
+
+
+class PhraseFinder:
+    """Whole-word, case-insensitive occurrences of many fixed names in one Aho-Corasick pass,
+    longest first where they overlap."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        for name in names:
+            self.automaton.add_word(name.lower(), len(name))
+        self.automaton.make_automaton()
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            return []  # a case mapping changed the length: offsets would not hold
+        found = []
+        for end, length in self.automaton.iter(lowered):
+            start, stop = end + 1 - length, end + 1
+            if not (start and _word_char(text[start - 1]) or stop < len(text) and _word_char(text[stop])):
+                found.append((start, stop))
+        chosen: list[tuple[int, int]] = []
+        for span in sorted(found, key=lambda x: (x[0] - x[1], x[0])):
+            if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+                chosen.append(span)
+        return sorted(chosen)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 @dataclass(frozen=True)
@@ -171,6 +204,9 @@ def _role(clause: str, start: int, end: int) -> str:
     return "place"
 
 
+_SCANNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class Scanner:
     """Finds place mentions in a clause: name lists first, then single names."""
 
@@ -178,6 +214,14 @@ class Scanner:
         self.resolver = resolver
         self.phrases = _phrase_names(resolver)
         self.translated, self.glosses = _translated_names(resolver)
+
+    @classmethod
+    def for_resolver(cls, resolver: Resolver) -> Scanner:
+        """One scanner per resolver (its name patterns are built once, not per article)."""
+        scanner = _SCANNERS.get(resolver)
+        if scanner is None:
+            scanner = _SCANNERS[resolver] = cls(resolver)
+        return scanner
 
     def mentions(self, clause: str, sentence: str) -> tuple[list[Mention], list[Unplaced]]:
         """Resolved mentions in ``clause`` (in order, one per span) and the names that failed."""
@@ -205,12 +249,12 @@ class Scanner:
             for (where, item), match in zip(items, matches):
                 self._keep(text, where, item, match, sentence, found, unplaced)
         if self.phrases is not None:
-            for m in self.phrases.finditer(text):
-                match = self.resolver.lookup(m.group(0))
+            for start, end in self.phrases.spans(text):
+                match = self.resolver.lookup(text[start:end])
                 if match is not None:
-                    self._keep(text, m.start(), m.group(0), match, sentence, found, unplaced)
-                    taken.append(m.span())
-        if self.translated is not None:
+                    self._keep(text, start, text[start:end], match, sentence, found, unplaced)
+                    taken.append((start, end))
+        if self.translated is not None and PLACE_NOUNS.search(text):
             for m in self.translated.finditer(text):
                 gloss = m.group("gloss") or m.group("gloss2")
                 place_id = self.glosses[gloss.lower()]

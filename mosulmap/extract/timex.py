@@ -74,6 +74,9 @@ VAGUE = compile_folded(
     r"|in recent (?:days|weeks)|for (?:days|weeks)|in the past (?:days|weeks))\b", re.I)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class Kind(StrEnum):
     EXPLICIT = "explicit"
     WEEKDAY = "weekday"
@@ -146,7 +149,7 @@ def find_timexes(text: str, year_hint: int | None = None) -> list[Timex]:
     if arabic:
         text = fold_arabic(text)  # one letter for one: the spans stay those of the text given
     lowered = text.lower()
-    digits = any(c.isdigit() for c in text)
+    digits = _DIGIT.search(text) is not None
     found = _explicit(text, year_hint) if digits else []
     if "day" in lowered:
         found += _weekdays(WEEKDAY, text, WEEKDAYS)
