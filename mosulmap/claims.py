@@ -10,6 +10,7 @@ reported, never dropped.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -20,7 +21,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from mosulmap.errors import InputError
+from mosulmap.errors import InputError, MosulmapError
 from mosulmap.io import atomic_write_bytes, atomic_write_text
 from mosulmap.resolver import Resolver
 
@@ -297,6 +298,13 @@ def _csv_records(path: Path, text: str) -> Iterable[tuple[int, list[str] | Input
                 else:
                     return
             except csv.Error as exc:
+                line = lines[first].rstrip("\r")
+                if "new-line character" in str(exc) and "\r" in line:
+                    # A lone CR outside quotes ends a line (a file edited on an old Mac): split it
+                    # there and read on, rather than losing the rows it joined.
+                    lines[first:first + 1] = line.split("\r")
+                    position = first
+                    continue
                 yield first + 1, InputError(f"malformed CSV: {exc}", path, first + 1)
                 position = first + 1
     finally:
@@ -510,9 +518,14 @@ def claims_csv(claims: Iterable[Claim]) -> str:
     return buffer.getvalue()
 
 
+CLAIM_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
+
+
 def write_claims(claims: Iterable[Claim], path: str | Path) -> Path:
     """Write claims as CSV, JSON Lines (``.jsonl``) or Parquet (``.parquet``), atomically."""
     path = Path(path)
+    if path.suffix.lower() not in CLAIM_SUFFIXES:
+        raise MosulmapError(f"{path}: claims are written as {', '.join(CLAIM_SUFFIXES)}")
     if path.suffix.lower() == ".parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -526,3 +539,13 @@ def write_claims(claims: Iterable[Claim], path: str | Path) -> Path:
         text = "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in claims)
         return atomic_write_text(path, text)
     return atomic_write_text(path, claims_csv(claims))
+
+
+def claim_prefix(key: str) -> str:
+    """Claim-id stem of a record: a readable slug of its file name and a hash of its whole key,
+    so that ``a/feed.jsonl#3`` and ``b/feed.jsonl#3`` (or two scraped URLs that differ only at
+    the end) never share ids, and the same record always gets the same ones."""
+    name = Path(key.split("#", 1)[0]).name.lower()
+    stem = re.sub(r"\.(?:txt|jsonl|ndjson|csv|parquet)(?:\.gz)?$", "", name)
+    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:40] or "record"
+    return f"{slug}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"

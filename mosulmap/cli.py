@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -118,21 +119,29 @@ def polygons(
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="One process, or Dask workers.")
 @click.option("--scheduler", help="Address of an existing Dask scheduler (tcp://HOST:PORT); default a local cluster.")
-@click.option("--workers", default=2, show_default=True, help="Worker processes of the local Dask cluster.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes of the local Dask cluster.")
 @click.option("--all-articles", is_flag=True, help="No relevance pass: extract from every article.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record.")
 @click.option("--quiet", is_flag=True, help="No per-article report on stderr.")
+@click.option("--max-record-mb", default=1.0, show_default=True, type=click.FloatRange(min=0.001, max=1024),
+              help="Records (articles, lines, rows) larger than this are skipped and reported.")
+@click.option("--follow-links", is_flag=True, help="Read links in a folder that point outside it.")
 @_reports_errors
 def extract(inputs: tuple[str, ...], output: str | None, published, engine: str, scheduler: str | None,
-            workers: int, all_articles: bool, strict: bool, quiet: bool) -> None:
+            workers: int, all_articles: bool, strict: bool, quiet: bool, max_record_mb: float,
+            follow_links: bool) -> None:
     """Extract dated control claims from news articles: .txt files or folders (with .meta.json
     sidecars), JSON Lines, CSV or Parquet with a text column, gzip-compressed or not."""
-    from mosulmap.claims import claims_csv, write_claims
+    from mosulmap.claims import CLAIM_SUFFIXES, claims_csv, write_claims
     from mosulmap.corpus import extract_corpus, write_report
 
+    if output and Path(output).suffix.lower() not in CLAIM_SUFFIXES:
+        raise MosulmapError(f"{output}: claims are written as {', '.join(CLAIM_SUFFIXES)}; choose one of these")
     result = extract_corpus(inputs, engine=engine, scheduler=scheduler, workers=workers,
                             relevance=not all_articles, published=published.date() if published else None,
-                            strict=strict, progress=bool(output))
+                            strict=strict, progress=bool(output), max_record_bytes=int(max_record_mb * 2**20),
+                            follow_links=follow_links)
     if not quiet:
         for article in result.results:
             click.echo(article.summary(), err=True)
@@ -237,13 +246,16 @@ def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_colum
 @click.option("--add-claims", "add_claims", multiple=True, type=click.Path(dir_okay=False),
               help="Claims file added to the bundled dataset.")
 @click.option("--no-corpus", is_flag=True, help="Do not extract claims from the bundled articles.")
-@click.option("--width", default=800, show_default=True, help="Frame width in pixels (a web article's column).")
-@click.option("--seconds", default=0.8, show_default=True, help="Seconds per frame.")
+@click.option("--width", default=800, type=int, show_default=True,
+              help="Frame width in pixels, 16 to 2000 (800: a web article's column).")
+@click.option("--seconds", default=0.8, type=float, show_default=True, help="Seconds per frame, 0.05 to 60.")
 @_reports_errors
 def animate(out_dir, every_day, claims_files, add_claims, no_corpus, width, seconds) -> None:
     """Write east_mosul.gif and east_mosul.mp4: one frame per dated map, with the date and sources."""
-    from mosulmap.animate import write_animation
+    from mosulmap.animate import check_options, write_animation
     from mosulmap.pipeline import load_inputs, prepare
+
+    check_options(width, seconds)  # before any input is read or frame drawn
 
     options = {"claims_files": claims_files or None, "add_claims": add_claims}
     if no_corpus:

@@ -68,11 +68,13 @@ def _build(match: re.Match, year_hint: int | None) -> tuple[date, bool] | None:
 def explicit_dates(text: str, year_hint: int | None = None) -> list[tuple[date, bool, str]]:
     """Every calendar date written in ``text``: (date, year_given, matched text), in order."""
     found: list[tuple[int, date, bool, str]] = []
+    covered = bytearray(len(text))  # characters inside a date already found: linear in the text
     for pattern in (ISO, DOTTED, MONTH_DAY, DAY_MONTH):
         for m in pattern.finditer(text):
             built = _build(m, year_hint)
-            if built and not any(s <= m.start() < e for s, e in ((f[0], f[0] + len(f[3])) for f in found)):
+            if built and not covered[m.start()]:
                 found.append((m.start(), built[0], built[1], m.group(0)))
+                covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return [(d, y, t) for _, d, y, t in sorted(found, key=lambda f: f[0])]
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from mosulmap import settings
 from mosulmap.claims import claims_csv, csv_safe
+from mosulmap.errors import MosulmapError
 from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer
 from mosulmap.io import geojson_dict, geojson_text
@@ -75,12 +76,21 @@ def geopackage(data: MapData, polygons: gpd.GeoDataFrame, runs: dict, path: Path
     layers = {"control": control, "places": places_frame(data.gazetteer, polygons),
               "frontline": front_frame(data.timeline, data.fronts)}
     import pyogrio
+    import pyogrio.errors
 
-    # A fixed timestamp in the GeoPackage's metadata keeps rebuilds byte-identical.
+    # A fixed timestamp in the GeoPackage's metadata keeps rebuilds byte-identical; GDAL's setting
+    # is process-wide, so it is restored after the write (a notebook's own GeoPackages keep theirs).
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2017-01-24T00:00:00.000Z"})
-    for name, frame in layers.items():
-        frame = frame[frame.geometry.notna()] if name != "control" else frame
-        frame.to_file(path, layer=name, driver="GPKG")
+    try:
+        for name, frame in layers.items():
+            frame = frame[frame.geometry.notna()] if name != "control" else frame
+            frame.to_file(path, layer=name, driver="GPKG")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+            pyogrio.errors.GeometryError, pyogrio.errors.FeatureError, RuntimeError) as exc:
+        raise MosulmapError(f"{path}: cannot write the GeoPackage ({str(exc).splitlines()[0][:200]})") from None
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
 def area_chart(data: MapData) -> bytes:

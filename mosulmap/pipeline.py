@@ -33,7 +33,6 @@ from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
 from mosulmap.render import (
     MapData,
     UnplacedName,
-    claims_file,
     place_claims_js,
     render_day,
     render_index,
@@ -135,13 +134,18 @@ def merge_reports(curated: list[Claim], extracted: list[Claim]) -> list[Claim]:
     article the curated data already cites for the same (date, place, status) is merged into
     that curated claim, which keeps both provenances in its note."""
     out = list(curated)
-    taken = {c.claim_id for c in curated}
+    taken = {c.claim_id: c for c in curated}
     index: dict[tuple, list[int]] = {}
     for i, c in enumerate(curated):
         index.setdefault((c.date, frozenset(c.place_ids), c.status), []).append(i)
     for claim in extracted:
         if claim.claim_id in taken:
-            continue
+            first = taken[claim.claim_id]
+            if (first.date, first.place_ids, first.status, first.quote) == (claim.date, claim.place_ids, claim.status,
+                                                                          claim.quote):
+                continue  # the same extracted claim, also given in a claims file: one report
+            raise MosulmapError(f"claim id {claim.claim_id!r} is given twice: by {first.origin or first.source} and by "
+                                f"{claim.origin or claim.source}")
         article = _url_key(claim.origin)
         same = [i for i in index.get((claim.date, frozenset(claim.place_ids), claim.status), [])
                 if article and (article in _url_key(out[i].source) or article == _url_key(out[i].url))]
@@ -151,7 +155,7 @@ def merge_reports(curated: list[Claim], extracted: list[Claim]) -> list[Claim]:
             out[i] = replace(out[i], note=note.lstrip("; "))
             continue
         out.append(claim)
-        taken.add(claim.claim_id)
+        taken[claim.claim_id] = claim
     return out
 
 
@@ -205,11 +209,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _leftover_pid(folder: Path, kind: str) -> int | None:
-    """The pid in ``.OUT.build-PID-XXXX`` / ``.OUT.old-PID`` (None if the name has none)."""
-    rest = folder.name.rsplit(f".{kind}-", 1)[-1]
-    head = rest.split("-", 1)[0]
-    return int(head) if head.isdigit() else None
+def _leftovers(out: Path, kind: str) -> list[tuple[Path, int]]:
+    """This target's ``.OUT.build-PID-XXXX`` / ``.OUT.old-PID`` folders that a build marked as its
+    own, with their pid; names are compared literally (``--out 'dir/*'`` is no pattern) and a
+    user's ``.out.old-backup`` is not a leftover."""
+    pattern = re.compile(re.escape(f".{out.name}.{kind}-") + (r"(\d+)-[^/]+" if kind == "build" else r"(\d+)"))
+    found = []
+    for entry in sorted(out.parent.iterdir()):
+        m = pattern.fullmatch(entry.name)
+        if m and entry.is_dir() and not entry.is_symlink() and (entry / MARKER).is_file():
+            found.append((entry, int(m.group(1))))
+    return found
 
 
 def _clean_leftovers(out: Path) -> list[str]:
@@ -218,18 +228,16 @@ def _clean_leftovers(out: Path) -> list[str]:
     notes: list[str] = []
     if not out.parent.is_dir():
         return notes
-    for old in sorted(out.parent.glob(f".{out.name}.old-*")):
-        pid = _leftover_pid(old, "old")
-        if pid is not None and pid != os.getpid() and _alive(pid):
+    for old, pid in _leftovers(out, "old"):
+        if pid != os.getpid() and _alive(pid):
             continue
-        if not out.exists() and (old / MARKER).exists():
+        if not out.exists():
             old.rename(out)
             notes.append(f"recovered the previous output from {old.name} (a build had stopped mid-swap)")
         else:
             shutil.rmtree(old, ignore_errors=True)
-    for stale in out.parent.glob(f".{out.name}.build-*"):
-        pid = _leftover_pid(stale, "build")
-        if stale.is_dir() and (pid is None or (pid != os.getpid() and not _alive(pid))):
+    for stale, pid in _leftovers(out, "build"):
+        if pid != os.getpid() and not _alive(pid):
             shutil.rmtree(stale, ignore_errors=True)
             notes.append(f"removed {stale.name}, left by a build that was stopped")
     return notes
@@ -238,6 +246,12 @@ def _clean_leftovers(out: Path) -> list[str]:
 def _staging_dir(out: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
     os.chmod(staging, 0o777 & ~UMASK)  # mkdtemp makes 0700; a web server must read the output
+    # Marked at once: a build killed at any point leaves a folder the next build knows as its own.
+    try:
+        atomic_write_text(staging / MARKER, "written by mosulmap build; the whole folder is replaced on rebuild\n")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
 
 
@@ -357,7 +371,8 @@ def build(
         atomic_write_text(staging / "timeline.html", render_slider(data))
         for pid in tl.place_ids:  # each place's full claim list, loaded by the maps on demand
             if tl.history[pid]:
-                atomic_write_text(staging / "claims" / claims_file(pid), place_claims_js(tl, pid))
+                for name, text in place_claims_js(tl, pid).items():
+                    atomic_write_text(staging / "claims" / name, text)
         runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
         for name, text in exports(data, inputs.polygons, runs).items():
             atomic_write_text(staging / name, text)
@@ -365,7 +380,6 @@ def build(
         atomic_write_bytes(staging / "area_by_day.png", area_chart(data))
         atomic_write_text(staging / "summary.json", json.dumps(result.summary, indent=1) + "\n")
         atomic_write_text(staging / "index.html", render_index(data, days, result.summary, snapshots, chart=True))
-        atomic_write_text(staging / MARKER, "written by mosulmap build; the whole folder is replaced on rebuild\n")
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -376,6 +390,7 @@ def build(
 def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -> Path:
     """Render the map of one day into ``OUT/maps/DAY.html`` (plus the Leaflet files it needs)."""
     out = Path(out_dir or settings.OUTPUT_DIR)
+    _check_out_dir(out)  # a folder a build did not write is not ours to add to
     inputs = load_inputs(**inputs_options)
     data = prepare(inputs)
     tl = data.timeline
@@ -384,6 +399,8 @@ def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -
     lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
     for name in ("leaflet.js", "leaflet.css"):
         atomic_write_bytes(out / "lib" / name, lib.joinpath(name).read_bytes())
+    if not (out / MARKER).exists():
+        atomic_write_text(out / MARKER, "written by mosulmap; a build may replace the whole folder\n")
     path = atomic_write_text(out / "maps" / f"{day.isoformat()}.html", render_day(data, day))
     # The index links every dated map in the folder, this one included.
     days = sorted(date.fromisoformat(p.stem) for p in (out / "maps").glob("*.html")

@@ -190,11 +190,17 @@ class PolygonImport:
 
     def summary(self) -> str:
         lines = [f"{len(self.matched)} polygons matched to gazetteer places"]
-        lines += [f"  row {r}: {n!r} unmatched: {why}" for r, n, why in self.unmatched]
-        lines += [f"  row {r}: {n!r} geometry repaired" for r, n in self.repaired]
-        lines += [f"  row {r}: {n!r} rejected: {why}" for r, n, why in self.rejected]
+        lines += [f"  row {r}: {_shown(n)} unmatched: {why}" for r, n, why in self.unmatched]
+        lines += [f"  row {r}: {_shown(n)} geometry repaired" for r, n in self.repaired]
+        lines += [f"  row {r}: {_shown(n)} rejected: {why}" for r, n, why in self.rejected]
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def _shown(name: object, limit: int = 80) -> str:
+    """A name from the user's file as a message shows it: quoted, and cut if it is long."""
+    text = str(name)
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text):,} characters)"
 
 
 def _read_any(path: Path, layer: str | None) -> gpd.GeoDataFrame:

@@ -365,10 +365,21 @@ def _table(tl: Timeline, place_id: str, day: date, state: ControlState, lib: str
     return f"<table class='mm-claims'>{CLAIM_HEAD}{rows}</table>{more}<div class='mm-all-claims'></div>"
 
 
-def place_claims_js(tl: Timeline, place_id: str) -> str:
-    """The full claim list of a place as a script that hands it to the page (works over file://)."""
+CLAIM_CHUNK = 500  # rows per file of a place's full claim list: any list opens in one small read
+
+
+def place_claims_js(tl: Timeline, place_id: str) -> dict[str, str]:
+    """A place's full claim list as scripts that hand it to the page (they work over file://):
+    ``PLACE.js``, an index of chunks (first day, last day, rows), and ``PLACE.N.js``, the rows of
+    chunk N in date order. The page loads the index, then only the chunks a reader pages into."""
     rows = [[c.date.isoformat(), claim_row(c)] for c in tl.history[place_id] if c.date <= tl.end]
-    return f"mosulmapClaims({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(rows)});\n"
+    chunks = [rows[i:i + CLAIM_CHUNK] for i in range(0, len(rows), CLAIM_CHUNK)]
+    stem = claims_file(place_id).removesuffix(".js")
+    index = [[chunk[0][0], chunk[-1][0], len(chunk)] for chunk in chunks]
+    files = {f"{stem}.js": f"mosulmapClaimIndex({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(index)});\n"}
+    for k, chunk in enumerate(chunks):
+        files[f"{stem}.{k}.js"] = f"mosulmapClaimChunk({js_json(place_id)}, {k}, {js_json(chunk)});\n"
+    return files
 
 
 def _drawing_order(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

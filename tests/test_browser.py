@@ -194,7 +194,14 @@ def _full_claims(page, place_id: str) -> str:
                if ((p.place_id || s.meta[p.i].id) === pid) { l.openPopup(); window.__open = l; } }); }""", place_id)
     own = "window.__open.getPopup().getElement()"
     page.evaluate(f"{own}.querySelector('a.mm-all').click()")
-    page.wait_for_function(f"{own}.querySelector('.mm-all-claims table') !== null", timeout=10000)
+    page.wait_for_function(f"{own}.querySelector('.mm-all-claims table tbody tr') !== null", timeout=10000)
+    for _ in range(100):  # page through the list, a hundred rows at a time, to its oldest claim
+        more = f"{own}.querySelector('a.mm-more')"
+        if page.evaluate(f"{more}.parentNode.style.display === 'none'"):
+            break
+        rows = page.evaluate(f"{own}.querySelectorAll('.mm-all-claims tbody tr').length")
+        page.evaluate(f"{more}.click()")
+        page.wait_for_function(f"{own}.querySelectorAll('.mm-all-claims tbody tr').length > {rows}", timeout=10000)
     text = page.evaluate(f"{own}.querySelector('.leaflet-popup-content').innerText")
     page.evaluate("window.__open.closePopup()")
     return text
@@ -260,3 +267,44 @@ def test_labels_front_line_and_compare(browser, site):
     day.close()
     assert errors == []
     page.close()
+
+
+def test_a_place_with_thousands_of_claims_opens_a_page_at_a_time(browser, tmp_path):
+    """ "Show all claims" on a place with 6,000 claims: the newest hundred at once, older ones on
+    request, and only the chunks of the list that are shown are read."""
+    import csv
+
+    rows = [["claim_id", "date", "date_precision", "place_as_written", "status", "event", "source", "quote"]]
+    for i in range(6000):
+        day = date.fromordinal(date(2016, 10, 20).toordinal() + i % 60)
+        rows.append([f"k{i:05d}", day.isoformat(), "exact", "Karama", "contested", "fighting", f"src {i}", f"q{i}"])
+    claims = tmp_path / "many.csv"
+    with claims.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "site"
+    pipeline.build(out, claims_files=[claims], corpus=None, end=date(2016, 12, 31), snapshots=False)
+    chunks = sorted((out / "claims").glob("karama.*.js"))
+    assert len(chunks) == 12  # 500 rows a file
+    page, errors = _open(browser, out / "maps" / "2016-11-30.html")
+    text = _first_page_of_claims(page, "karama")
+    expected = sum(1 for r in rows[1:] if r[1] <= "2016-11-30")
+    assert f"{expected} claims up to this day; the latest 100 shown" in text
+    loaded = page.evaluate("performance.getEntriesByType('resource').filter(e => /claims\\/karama/.test(e.name))"
+                           ".length")
+    assert loaded <= 3  # the index and the one or two chunks the first page needs, not 12 files
+    page.evaluate("window.__open.getPopup().getElement().querySelector('a.mm-more').click()")
+    page.wait_for_function("window.__open.getPopup().getElement()"
+                           ".querySelectorAll('.mm-all-claims tbody tr').length === 200", timeout=10000)
+    assert errors == []
+    page.close()
+
+
+def _first_page_of_claims(page, place_id: str) -> str:
+    page.evaluate(
+        """pid => { const layer = window.mosulmapLayer;
+             layer.eachLayer(l => { if (l.feature.properties.place_id === pid) { l.openPopup(); window.__open = l; } });
+           }""", place_id)
+    own = "window.__open.getPopup().getElement()"
+    page.evaluate(f"{own}.querySelector('a.mm-all').click()")
+    page.wait_for_function(f"{own}.querySelectorAll('.mm-all-claims tbody tr').length === 100", timeout=10000)
+    return page.evaluate(f"{own}.querySelector('.leaflet-popup-content').innerText")

@@ -169,10 +169,10 @@ def dask_cluster(tmp_path):
 
 
 def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster, monkeypatch):
-    from mosulmap import corpus as corpus_module
+    from mosulmap import dask_engine
 
-    monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 60_000)  # many byte ranges, read by the workers
-    monkeypatch.setattr(corpus_module, "CHUNK_FILES", 7)
+    monkeypatch.setattr(dask_engine, "CHUNK_BYTES", 60_000)  # many byte ranges, read by the workers
+    monkeypatch.setattr(dask_engine, "CHUNK_FILES", 7)
     rows = generate(3000, share=0.25, seed=11)
     corpus = _jsonl(tmp_path / "corpus.jsonl", rows)
     with corpus.open("a", encoding="utf-8") as handle:

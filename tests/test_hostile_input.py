@@ -312,6 +312,7 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_a_lost_swap_recovered(tmp_p
     dead = 2**22 + 12345  # above Linux's default pid_max: no such process
     stale = tmp_path / f".out.build-{dead}-abcd"
     (stale / "maps").mkdir(parents=True)
+    (stale / pipeline.MARKER).write_text("staging")  # a build marks its staging folder at once
     # a crash between the two renames: the output is only under its .old name
     out.rename(tmp_path / f".out.old-{dead}")
     notes = pipeline._clean_leftovers(out)
@@ -320,6 +321,39 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_a_lost_swap_recovered(tmp_p
     result = pipeline.build(out, claims_files=[claims], corpus=None, end=END, snapshots=False)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
     assert result.out_dir == out.resolve()
+
+
+def test_cleaning_leftovers_spares_what_a_build_did_not_write(tmp_path):
+    claims = tmp_path / "claims.csv"
+    claims.write_text(HEADER + _row("c1"), encoding="utf-8")
+    dead = 2**22 + 12345
+    mine = [tmp_path / ".out.old-backup", tmp_path / f".out.build-{dead}-unmarked", tmp_path / ".other.old-1"]
+    for folder in mine:
+        (folder / "keep").mkdir(parents=True)
+    pipeline.build(tmp_path / "out", claims_files=[claims], corpus=None, end=END, snapshots=False)
+    assert all((folder / "keep").is_dir() for folder in mine)
+    # a glob character in the target name is a character, not a pattern
+    star = tmp_path / "d*"
+    sibling = tmp_path / f".dx.build-{dead}-zz"
+    (sibling).mkdir()
+    (sibling / pipeline.MARKER).write_text("staging")
+    pipeline.build(star, claims_files=[claims], corpus=None, end=END, snapshots=False)
+    assert sibling.is_dir() and (star / "index.html").exists()
+
+
+def test_render_refuses_a_folder_it_did_not_write(tmp_path):
+    claims = tmp_path / "claims.csv"
+    claims.write_text(HEADER + _row("c1"), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("my own page")
+    args = ["render", "--date", "2016-11-02", "--claims", str(claims), "--no-corpus", "--out", str(site)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "not written by mosulmap" in result.output
+    assert (site / "index.html").read_text() == "my own page"
+    fresh = tmp_path / "fresh"
+    assert CliRunner().invoke(main, args[:-1] + [str(fresh)]).exit_code == 0
+    assert CliRunner().invoke(main, args[:-1] + [str(fresh)]).exit_code == 0  # its own folder: fine
 
 
 def test_output_folder_has_the_mode_mkdir_would_give(tmp_path):

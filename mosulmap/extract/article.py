@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from mosulmap import settings
-from mosulmap.claims import Claim, DatePrecision, Status
+from mosulmap.claims import Claim, DatePrecision, Status, claim_prefix
 from mosulmap.dates import MONTHS, DateFinding, find_dateline, infer_publication
 from mosulmap.errors import InputError
 from mosulmap.extract.frames import Clause, Frame, clause_frames, find_triggers, split_clauses
@@ -517,11 +517,6 @@ def _trim_quote(sentence: str) -> str:
     return sentence
 
 
-def _slug(source: str) -> str:
-    stem = Path(source).stem if source else "text"
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "text"
-
-
 def extract_text(
     text: str,
     resolver: Resolver,
@@ -546,7 +541,7 @@ def extract_text(
     publisher, title : str, optional
         Recorded in each claim's ``source``.
     id_prefix : str, optional
-        Claim ids are ``<id_prefix>-001`` …; defaults to a slug of ``source``.
+        Claim ids are ``<id_prefix>-001`` …; defaults to :func:`mosulmap.claims.claim_prefix` of ``source``.
     fallback_published : date, optional
         Used only when neither metadata nor the text dates the article.
 
@@ -562,7 +557,7 @@ def extract_text(
     if finding is None:
         return result
     label = ", ".join(p for p in (publisher, f'"{result.title}"' if result.title else "", source) if p)
-    state = _Article(resolver, finding, label, id_prefix or _slug(source), source)
+    state = _Article(resolver, finding, label, id_prefix or claim_prefix(source), source)
     state.result = result
     story = _story_date(layout, finding) or _lead_date(state, layout) or \
         DateFinding(finding.value, DatePrecision.INFERRED, "report date")
@@ -627,13 +622,16 @@ def extract_file(path: str | Path, resolver: Resolver, published: date | None = 
     metadata_date = None
     if meta.get("published"):
         try:
-            metadata_date = date.fromisoformat(meta["published"])
+            given = meta["published"].strip()
+            if len(given) > 10 and given[10] not in "T ":
+                raise ValueError(given)
+            metadata_date = date.fromisoformat(given[:10])  # a time after the date is allowed
         except ValueError:
             raise InputError("not an ISO date", path.with_name(path.name + ".meta.json"), None,
                              "published", meta["published"]) from None
     source = meta.get("url") or path.name
     return extract_text(text, resolver, source=source, published=metadata_date, publisher=meta.get("publisher", ""),
-                        title=meta.get("title"), id_prefix=_slug(path.name), fallback_published=published)
+                        title=meta.get("title"), id_prefix=claim_prefix(str(path)), fallback_published=published)
 
 
 def extract_files(paths: Iterable[str | Path], resolver: Resolver | None = None,

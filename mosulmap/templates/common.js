@@ -60,32 +60,85 @@ function mosulmapFront(map) {
     };
 }
 
-// The full claim list of a place, loaded on demand from claims/PLACE.js (a script, so that it
-// works from a folder opened without a server). Place ids come from the gazetteer.
-var mosulmapClaimLists = new Map(), mosulmapWaiting = new Map();
-function mosulmapClaims(placeId, head, rows) {
-    mosulmapClaimLists.set(placeId, {head: head, rows: rows});
-    (mosulmapWaiting.get(placeId) || []).forEach(function (f) { f(); });
-    mosulmapWaiting.delete(placeId);
+// The full claim list of a place, loaded on demand from claims/PLACE.js (an index of chunks)
+// and claims/PLACE.N.js (the rows of chunk N, in date order): scripts, so that it works from a
+// folder opened without a server. The list is shown a page at a time, newest first, and only
+// the chunks a reader pages into are loaded, so a place with 200,000 claims opens at once.
+var MM_PAGE = 100;
+var mosulmapClaimIndexes = new Map(), mosulmapChunks = new Map(), mosulmapWaiting = new Map();
+function mosulmapLoad(key, src, done) {
+    if (mosulmapWaiting.has(key)) { mosulmapWaiting.get(key).push(done); return; }
+    mosulmapWaiting.set(key, [done]);
+    var script = document.createElement("script");
+    script.src = src;
+    document.head.appendChild(script);
+}
+function mosulmapArrived(key) {
+    (mosulmapWaiting.get(key) || []).forEach(function (f) { f(); });
+    mosulmapWaiting.delete(key);
+}
+function mosulmapClaimIndex(placeId, head, chunks) {
+    mosulmapClaimIndexes.set(placeId, {head: head, chunks: chunks});
+    mosulmapArrived(placeId);
+}
+function mosulmapClaimChunk(placeId, k, rows) {
+    mosulmapChunks.set(placeId + "\u0000" + k, rows);
+    mosulmapArrived(placeId + "\u0000" + k);
+}
+function mosulmapPager(link, box) {
+    var place = link.getAttribute("data-place"), day = link.getAttribute("data-day");
+    var src = link.getAttribute("data-src"), base = src.replace(/\.js$/, "");
+    var index, total = 0, chunk = -1, row = -1, shown = 0, table, note, more;
+    function chunkRows(k, done) {
+        var key = place + "\u0000" + k;
+        if (mosulmapChunks.has(key)) { done(mosulmapChunks.get(key)); return; }
+        mosulmapLoad(key, base + "." + k + ".js", function () { done(mosulmapChunks.get(key)); });
+    }
+    function upTo(rows) {  // rows dated on or before the day: a binary search, rows are in date order
+        var lo = 0, hi = rows.length;
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (rows[mid][0] <= day) { lo = mid + 1; } else { hi = mid; } }
+        return lo;
+    }
+    function page() {
+        var added = [];
+        function step() {
+            while (added.length < MM_PAGE && chunk >= 0) {
+                var rows = mosulmapChunks.get(place + "\u0000" + chunk);
+                if (!rows) { chunkRows(chunk, function () { step(); }); return; }
+                if (row < 0) { row = chunk === lastChunk ? upTo(rows) - 1 : rows.length - 1; }
+                while (row >= 0 && added.length < MM_PAGE) { added.push(rows[row][1]); row -= 1; }
+                if (row < 0) { chunk -= 1; }
+            }
+            table.querySelector("tbody").insertAdjacentHTML("beforeend", added.join(""));
+            shown += added.length;
+            note.textContent = total + " claims up to this day; the latest " + shown + " shown, newest first.";
+            more.style.display = shown < total ? "" : "none";
+        }
+        step();
+    }
+    var lastChunk = -1;
+    function start() {
+        index = mosulmapClaimIndexes.get(place);
+        index.chunks.forEach(function (c, k) { if (c[0] <= day) { lastChunk = k; } });
+        chunk = lastChunk;
+        box.innerHTML = "<table class='mm-claims'><thead>" + index.head + "</thead><tbody></tbody></table>" +
+            "<p class='mm-basis'><a href='#' class='mm-more'>Show " + MM_PAGE + " older claims</a></p>";
+        table = box.querySelector("table");
+        more = box.querySelector("a.mm-more").parentNode;
+        note = link.parentNode;
+        box.querySelector("a.mm-more").addEventListener("click", function (e) { e.preventDefault(); page(); });
+        if (lastChunk < 0) { total = 0; page(); return; }
+        chunkRows(lastChunk, function (rows) {
+            total = upTo(rows);
+            for (var k = 0; k < lastChunk; k++) { total += index.chunks[k][2]; }
+            page();
+        });
+    }
+    if (mosulmapClaimIndexes.has(place)) { start(); } else { mosulmapLoad(place, src, start); }
 }
 document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest("a.mm-all");
     if (!link) { return; }
     e.preventDefault();
-    var place = link.getAttribute("data-place"), day = link.getAttribute("data-day");
-    var box = link.parentNode.nextElementSibling;
-    function fill() {
-        var list = mosulmapClaimLists.get(place);
-        var rows = list.rows.filter(function (r) { return r[0] <= day; }).reverse().map(function (r) { return r[1]; });
-        box.innerHTML = "<table class='mm-claims'>" + list.head + rows.join("") + "</table>";
-        link.parentNode.textContent = rows.length + " claims up to this day:";
-    }
-    if (mosulmapClaimLists.has(place)) { fill(); return; }
-    if (!mosulmapWaiting.has(place)) {
-        mosulmapWaiting.set(place, []);
-        var script = document.createElement("script");
-        script.src = link.getAttribute("data-src");
-        document.head.appendChild(script);
-    }
-    mosulmapWaiting.get(place).push(fill);
+    mosulmapPager(link, link.parentNode.nextElementSibling);
 });

@@ -1,0 +1,230 @@
+"""Corpus extraction on Dask: the tasks, what a worker reads, and what happens when one dies.
+
+The client cuts the corpus into tasks (a JSON Lines file into byte ranges that end at line ends, a
+folder into lists of files, any other file whole) and sends only paths and offsets; each worker
+reads its own share with the limits of :mod:`mosulmap.records` and extracts it with
+:func:`mosulmap.corpus.process_batch`, so the claims, ids and bad records equal the one-process
+run. A task whose records kill a worker is split into single records and retried; a record that
+kills a worker on its own is reported as a bad record and the rest of the corpus is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from mosulmap.corpus import CorpusResult, _collect, process_batch
+from mosulmap.errors import InputError
+from mosulmap.records import (
+    MAX_RECORD_BYTES,
+    BadRecord,
+    ReadOptions,
+    Record,
+    folder_files,
+    iter_records,
+    json_lines,
+    kind_of,
+    read_article,
+    read_table,
+    record_from_row,
+    regular_file_problem,
+)
+
+SCHEDULER_ADDRESS = re.compile(r"(?:tcp|tls|ucx|inproc)://[\w.\-\[\]:]+:\d{1,5}(?:/[\w/-]*)?")
+
+
+def run_on_dask(result: CorpusResult, inputs: list, scheduler: str | None, workers: int, worker_wait: float,
+          progress: bool, options: dict) -> None:
+    """Run the tasks on Dask; a task whose records kill a worker is split, and a record that
+    kills a worker on its own is reported as bad. Results come back in corpus order."""
+    import dask
+    from distributed import Client, LocalCluster
+    from distributed.scheduler import KilledWorker
+    from tqdm import tqdm
+
+    if not isinstance(workers, int) or workers < 1:
+        raise InputError(f"--workers must be 1 or more (got {workers!r})")
+    if scheduler and not SCHEDULER_ADDRESS.fullmatch(scheduler):
+        raise InputError(f"{scheduler!r} is not a Dask scheduler address (tcp://HOST:PORT)")
+    # Workers read their own share of the corpus: the client sends (file, byte range, first
+    # record number) tasks with absolute paths, never the text itself.
+    tasks = list(_tasks(inputs))
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        cluster = None
+        if not scheduler:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                                   worker_dashboard_address="127.0.0.1:0")
+        try:
+            try:
+                client = Client(scheduler or cluster, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            with client:
+                try:
+                    client.wait_for_workers(1, timeout=worker_wait)
+                except TimeoutError:
+                    raise InputError(f"the Dask scheduler at {scheduler or 'the local cluster'} has no workers "
+                                     f"(waited {worker_wait:g} s)") from None
+                futures = client.map(process_task, tasks, pure=False, **options)
+                bar = tqdm(total=len(futures), desc="tasks", file=sys.stderr, disable=not progress)
+                for task, future in zip(tasks, futures):
+                    for read, bad, outputs in _outcome(client, task, future, options, KilledWorker):
+                        result.read += read
+                        result.bad += bad
+                        _collect(result, [outputs])
+                    bar.update()
+                bar.close()
+        finally:
+            if cluster is not None:
+                cluster.close()
+
+
+def _outcome(client, task: tuple, future, options: dict, killed: type) -> list[tuple]:
+    try:
+        return [future.result()]
+    except killed:
+        pieces = _split(task)
+        if pieces is None:
+            where = {"whole": lambda: task[2], "files": lambda: task[1][0][1], "folder": lambda: task[3][0][1],
+                     "lines": lambda: f"{task[2]}:{task[5]}"}[task[0]]()
+            return [(0, [BadRecord(str(where), "stopped a Dask worker twice: skipped")], [])]
+        return [part for piece in pieces
+                for part in _outcome(client, piece, client.submit(process_task, piece, pure=False, **options),
+                                     options, killed)]
+
+
+def _split(task: tuple) -> list[tuple] | None:
+    """Smaller tasks holding the same records (None when the task is one record already)."""
+    if task[0] == "files" and len(task[1]) > 1:
+        return [("files", [f]) for f in task[1]]
+    if task[0] == "folder" and len(task[3]) > 1:
+        return [("folder", task[1], task[2], [f]) for f in task[3]]
+    if task[0] == "lines":
+        _, path, shown, start, end, number = task
+        pieces, position = [], start
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            while position < end:
+                line = handle.readline(1 << 20)
+                while line and not line.endswith(b"\n") and position + len(line) < end:
+                    line += handle.readline(1 << 20)
+                pieces.append(("lines", path, shown, position, position + len(line), number))
+                position += len(line)
+                number += 1
+                if not line:
+                    break
+        return pieces if len(pieces) > 1 else None
+    return None
+
+
+CHUNK_BYTES = 4 << 20  # a task's share of a JSON Lines file
+CHUNK_FILES = 200  # a task's share of a folder of articles
+
+
+def _tasks(inputs: Iterable[str | Path]) -> Iterator[tuple]:
+    """Units of work in corpus order, paths absolute (a remote worker has another working folder)
+    beside the path as given (the records' keys): ("lines", path, shown, start, end, first record
+    number) for an uncompressed JSON Lines file, ("files", [(path, shown)]) for articles, and
+    ("whole", path, shown) otherwise."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files = [(str(p.absolute()), str(p)) for p in sorted(path.iterdir())
+                     if re.search(r"\.txt(\.gz)?$", p.name, re.I)]
+            if files:
+                for i in range(0, len(files), CHUNK_FILES):
+                    yield ("folder", str(path.absolute()), str(path), files[i:i + CHUNK_FILES])
+        elif not path.exists() and not path.is_symlink():
+            raise InputError("no such file or folder", path)
+        elif path.suffix.lower() in (".jsonl", ".ndjson") and regular_file_problem(path) is None:
+            yield from _line_chunks(path)
+        elif kind_of(path) == ".txt":
+            yield ("files", [(str(path.absolute()), str(path))])
+        else:
+            yield ("whole", str(path.absolute()), str(path))
+
+
+def _line_chunks(path: Path) -> Iterator[tuple]:
+    """Byte ranges that end at line ends (found in bounded reads), each with its first line number."""
+    size, start, line = path.stat().st_size, 0, 1
+    with path.open("rb") as handle:
+        while start < size:
+            handle.seek(min(size, start + CHUNK_BYTES))
+            end = size
+            while handle.tell() < size:
+                block = handle.read(1 << 16)
+                cut = block.find(b"\n")
+                if cut >= 0:
+                    end = handle.tell() - len(block) + cut + 1
+                    break
+            lines, position = 0, start
+            handle.seek(start)
+            while position < end:
+                block = handle.read(min(1 << 20, end - position))
+                lines += block.count(b"\n")
+                position += len(block)
+            yield ("lines", str(path.absolute()), str(path), start, end, line)
+            start, line = end, line + lines
+
+
+def _task_records(task: tuple, strict: bool, options: ReadOptions) -> Iterator[Record | BadRecord]:
+    kind = task[0]
+    if kind == "folder":
+        _, folder, shown, files = task
+        allowed = {f for f, _ in files}
+        for entry in folder_files(Path(folder), options):
+            if isinstance(entry, BadRecord):
+                if entry.where in allowed:
+                    yield BadRecord(entry.where.replace(folder, shown, 1), entry.reason)
+                continue
+            if str(entry) in allowed:
+                for r in read_article(entry, options, strict):
+                    yield _shown(r, str(entry), str(entry).replace(folder, shown, 1))
+        return
+    if kind == "files":
+        for path, shown in task[1]:
+            for r in iter_records([path], strict, options):
+                yield _shown(r, path, shown)
+        return
+    if kind == "whole":
+        _, path, shown = task
+        for r in read_table(Path(path), options, strict):
+            yield _shown(r, path, shown)
+        return
+    _, path, shown, start, end, number = task
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        for where, row in json_lines(handle, options.max_record_bytes, number, end):
+            try:
+                if isinstance(row, Exception):
+                    raise row
+                yield record_from_row(row, f"{shown}#{where}", options.max_record_bytes)
+            except (ValueError, TypeError) as exc:
+                if strict:
+                    raise InputError(f"bad record: {exc}", shown, where) from None
+                yield BadRecord(f"{shown}:{where}", str(exc))
+
+
+def _shown(r: Record | BadRecord, path: str, shown: str) -> Record | BadRecord:
+    """A record read through an absolute path, named as the user gave it (keys and ids agree
+    with the one-process run)."""
+    if isinstance(r, BadRecord):
+        return BadRecord(r.where.replace(path, shown, 1), r.reason)
+    return Record(r.key.replace(path, shown, 1), r.text, r.published, r.url, r.publisher, r.title)
+
+
+def process_task(task: tuple, gazetteer_path: str | None = None, relevance: bool = True,
+                 fallback_published: date | None = None, strict: bool = False,
+                 max_record_bytes: int = MAX_RECORD_BYTES, follow_links: bool = False) -> tuple:
+    """Read one task's records on the worker and extract them: (records read, bad records, results)."""
+    records: list[Record] = []
+    bad: list[BadRecord] = []
+    for r in _task_records(task, strict, ReadOptions(max_record_bytes, follow_links)):
+        (bad if isinstance(r, BadRecord) else records).append(r)
+    return len(records), bad, process_batch(records, gazetteer_path, relevance, fallback_published)
+
+
