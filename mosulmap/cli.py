@@ -123,7 +123,7 @@ def polygons(
               help="Worker processes of the local Dask cluster.")
 @click.option("--all-articles", is_flag=True, help="No relevance pass: extract from every article.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record.")
-@click.option("--quiet", is_flag=True, help="No per-article report on stderr.")
+@click.option("--quiet", is_flag=True, help="No per-article report on stderr (skipped records are still listed).")
 @click.option("--max-record-mb", default=1.0, show_default=True, type=click.FloatRange(min=0.001, max=1024),
               help="Records (articles, lines, rows) larger than this are skipped and reported.")
 @click.option("--follow-links", is_flag=True, help="Read links in a folder that point outside it.")
@@ -145,8 +145,8 @@ def extract(inputs: tuple[str, ...], output: str | None, published, engine: str,
     if not quiet:
         for article in result.results:
             click.echo(article.summary(), err=True)
-        for bad in result.bad:
-            click.echo(f"skipped: {bad.where}: {bad.reason}", err=True)
+    for bad in result.bad:  # always: what was not read is never silent
+        click.echo(f"skipped: {bad.where}: {bad.reason}", err=True)
     click.echo(result.summary(), err=True)
     if output:
         write_claims(result.claims, output)

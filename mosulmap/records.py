@@ -287,12 +287,12 @@ def _csv_rows(path: Path, limit: int) -> Iterator[tuple[int, dict | Exception]]:
                 number += 1
                 yield number, ValueError(_first_line(exc))
                 continue
-            number += 1
-            if len(lines.oversized) > reported:
-                reported = len(lines.oversized)
+            while len(lines.oversized) > reported:  # skipped before this row: a record of its own
+                number += 1
                 yield number, ValueError(f"a line longer than the record limit ({_size(limit)}) at line "
-                                         f"{lines.oversized[-1]}")
-                continue
+                                         f"{lines.oversized[reported]}")
+                reported += 1
+            number += 1
             yield number, row
 
 

@@ -205,3 +205,19 @@ def test_a_build_reads_the_parquet_claims_of_a_corpus_run(tmp_path):
     assert built.exit_code == 0, built.output
     assert f"claims loaded: {report[-1]['claims']}" in built.output
     assert (tmp_path / "site" / "claims").is_dir()  # every place's full claim list, loaded on demand
+
+
+def test_relative_paths_reach_the_workers_of_an_existing_cluster(tmp_path, dask_cluster, monkeypatch):
+    """The workers run in another folder: tasks carry absolute paths, records keep the path as given."""
+    rows = generate(60, share=0.5, seed=5)
+    _jsonl(tmp_path / "rel.jsonl", rows)
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    for i, r in enumerate(rows[:5]):
+        (folder / f"a{i}.txt").write_text(r["text"], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    local = extract_corpus(["rel.jsonl", "arts"])
+    distributed = extract_corpus(["rel.jsonl", "arts"], engine="dask", scheduler=dask_cluster)
+    assert len(local.claims) > 10 and not distributed.bad
+    assert _keys(distributed.claims) == _keys(local.claims)  # same ids: the keys are the paths as given
+    assert [r.source for r in distributed.results] == [r.source for r in local.results]

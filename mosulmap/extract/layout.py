@@ -101,6 +101,8 @@ def is_heading(paragraph: str) -> bool:
     words = paragraph.split()
     if has_arabic(paragraph) and len(words) >= 5:
         return False  # Arabic news sentences often end without a full stop
+    if len(split_sentences(paragraph)) > 1 and len(words) >= 6:
+        return False  # "Troops stormed Sumer yesterday. More soon": sentences, however short
     return len(words) <= MAX_HEADING_WORDS and not re.search(r"[.!?؟:\"”»]\s*$", paragraph)
 
 
