@@ -105,7 +105,7 @@ def bench_extract(n_articles: int = 1000) -> list[tuple[str, str]]:
     from mosulmap import settings
     from mosulmap.extract import clean_text, extract_text, split_sentences
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.DEFAULT_CORPUS.glob("*.txt"))]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((settings.DATA_DIR / "corpus").glob("*.txt"))]
     articles = [texts[i % len(texts)] for i in range(n_articles)]
     resolver = Resolver()
 

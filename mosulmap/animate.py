@@ -61,7 +61,7 @@ def frames(data: MapData, days: Iterable[date], width: int = WEB_WIDTH, progress
     return list(iter_frames(data, days, width, progress))
 
 
-def write_animation(data: MapData, days: Iterable[date], out_dir: str | Path, stem: str = "east_mosul",
+def write_animation(data: MapData, days: Iterable[date], out_dir: str | Path, stem: str | None = None,
                     width: int = WEB_WIDTH, seconds_per_frame: float = FRAME_SECONDS,
                     progress: bool = False) -> tuple[Path, Path]:
     """Write ``STEM.gif`` and ``STEM.mp4`` into ``out_dir``; returns both paths.
@@ -74,6 +74,7 @@ def write_animation(data: MapData, days: Iterable[date], out_dir: str | Path, st
         raise MosulmapError("no days to animate")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    stem = stem or data.campaign.stem
     gif_path, mp4_path = out_dir / f"{stem}.gif", out_dir / f"{stem}.mp4"
     tmp_mp4 = out_dir / f".{stem}.mp4.{os.getpid()}.tmp.mp4"
     paletted: list[Image.Image] = []

@@ -21,6 +21,8 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from mosulmap.campaign import current as current_campaign
+from mosulmap.campaign import using
 from mosulmap.errors import InputError, MosulmapError
 from mosulmap.io import atomic_write_bytes, atomic_write_text
 from mosulmap.resolver import Resolver
@@ -68,8 +70,6 @@ COLUMNS = (
     "claim_id", "date", "date_precision", "place_as_written", "place_canonical", "place_id", "status",
     "event", "actor", "source", "published", "quote", "note", "confidence", "url", "except_place_ids",
 )
-EARLIEST = date(2014, 6, 1)  # IS took Mosul in June 2014
-LATEST = date(2017, 12, 31)  # the battle ended in July 2017
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,9 @@ def parse_date(raw: str, path: Path, line: int, column: str, required: bool = Tr
         value = date.fromisoformat(raw)
     except ValueError:
         raise InputError("not an ISO date (YYYY-MM-DD)", path, line, column, raw) from None
-    if not EARLIEST <= value <= LATEST:
-        raise InputError(f"outside {EARLIEST}..{LATEST}", path, line, column, raw)
+    campaign = current_campaign()  # the span claims may cover: the campaign's
+    if not campaign.claims_earliest <= value <= campaign.claims_latest:
+        raise InputError(f"outside {campaign.claims_earliest}..{campaign.claims_latest}", path, line, column, raw)
     return value
 
 
@@ -459,7 +460,7 @@ def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
     for claim in [c for c in out.claims if c.except_place_ids]:
         if not any(gazetteer[p].is_whole_area for p in claim.place_ids):
             out.claims.remove(claim)
-            out.problems.append(InputError("except_place_ids applies only to a claim on the whole east bank",
+            out.problems.append(InputError("except_place_ids applies only to a claim on the whole area",
                                            *_origin(claim), "except_place_ids", ";".join(claim.except_place_ids)))
     return out
 
@@ -489,7 +490,8 @@ def load_claims(paths: str | Path | Iterable[str | Path], resolver: Resolver | N
     result = ClaimSet()
     ids: dict[str, str] = {}
     for path in paths:
-        part = resolve_claims(read_claims(path, strict=strict), resolver)
+        with using(resolver.gazetteer.campaign):
+            part = resolve_claims(read_claims(path, strict=strict), resolver)
         for claim in part.claims:
             if claim.claim_id in ids:
                 problem = InputError(f"claim_id also used in {ids[claim.claim_id]}", *_origin(claim), "claim_id",

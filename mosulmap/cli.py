@@ -35,7 +35,54 @@ def _reports_errors(func):
 @click.group()
 @click.version_option(package_name="mosulmap")
 def main() -> None:
-    """Map who controlled which neighbourhood of east Mosul, day by day, from the news."""
+    """Map who controlled which neighbourhood of a city, day by day, from the news (east Mosul
+    unless --campaign says otherwise)."""
+
+
+def campaign_option(function):
+    return click.option("--campaign", default=None, metavar="ID|DIR",
+                        help="A bundled campaign (see 'mosulmap campaigns') or a campaign folder "
+                             "[default: the bundled default].")(function)
+
+
+@main.command("campaigns")
+@_reports_errors
+def list_campaigns() -> None:
+    """List the bundled campaigns."""
+    from mosulmap.campaign import bundled, load_campaign
+
+    for cid in bundled():
+        c = load_campaign(cid)
+        click.echo(f"{cid}{' (default)' if cid == settings.DEFAULT_CAMPAIGN else ''}: {c.title}")
+
+
+@main.command("init-campaign")
+@click.argument("folder", type=click.Path(file_okay=False))
+@_reports_errors
+def init_campaign(folder: str) -> None:
+    """Write a complete example campaign (a made-up town) into FOLDER, ready to build and edit."""
+    from mosulmap.campaign_tools import write_example
+
+    path = write_example(folder)
+    click.echo(f"wrote an example campaign to {path}; build it with: mosulmap build --campaign {path} "
+               f"--out {path}/output, then read {path}/README.md to replace its data with yours")
+
+
+@main.command("check")
+@campaign_option
+@_reports_errors
+def check(campaign: str | None) -> None:
+    """Validate a campaign: manifest, places, extent, claims (FILE:LINE errors; exit 2 if any)."""
+    from mosulmap.campaign_tools import check_campaign
+
+    problems, facts = check_campaign(campaign)
+    for line in facts:
+        click.echo(line)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        sys.exit(2)
+    click.echo("ok")
 
 
 @main.command()
@@ -43,16 +90,18 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per name.")
 @click.option("--gazetteer", type=click.Path(dir_okay=False), help="Place table (default: bundled).")
 @click.option("--polygons", type=click.Path(dir_okay=False), help="Polygon GeoJSON (default: bundled).")
+@campaign_option
 @_reports_errors
-def resolve(names: tuple[str, ...], as_json: bool, gazetteer: str | None, polygons: str | None) -> None:
-    """Resolve place-name spellings (Latin or Arabic) to east-Mosul neighbourhoods."""
+def resolve(names: tuple[str, ...], as_json: bool, gazetteer: str | None, polygons: str | None,
+            campaign: str | None) -> None:
+    """Resolve place-name spellings (Latin or Arabic) to the campaign's places."""
     from mosulmap.gazetteer import load_gazetteer
     from mosulmap.io import geojson_dict
     from mosulmap.polygons import load_polygons
     from mosulmap.resolver import Resolver
 
-    resolver = Resolver(load_gazetteer(gazetteer))
-    shapes = load_polygons(polygons).set_index("place_id")
+    resolver = Resolver(load_gazetteer(gazetteer, campaign=campaign or None))
+    shapes = load_polygons(polygons, resolver.gazetteer).set_index("place_id")
     for match in resolver.resolve_many(names):
         polys = [pid for pid in match.place_ids if match.is_resolved and pid in shapes.index]
         if as_json:
@@ -91,7 +140,7 @@ def resolve(names: tuple[str, ...], as_json: bool, gazetteer: str | None, polygo
 @click.option("--max-radius", default=1500.0, show_default=True, help="Largest derived cell radius, metres.")
 @click.option(
     "--out", type=click.Path(dir_okay=False), default=None,
-    help=f"Output GeoJSON (default: {settings.POLYGONS_GEOJSON.relative_to(settings.ROOT)}).",
+    help="Output GeoJSON (default: the bundled gazetteer/polygons.geojson).",
 )
 @_reports_errors
 def polygons(
@@ -127,10 +176,11 @@ def polygons(
 @click.option("--max-record-mb", default=1.0, show_default=True, type=click.FloatRange(min=0.001, max=1024),
               help="Records (articles, lines, rows) larger than this are skipped and reported.")
 @click.option("--follow-links", is_flag=True, help="Read links in a folder that point outside it.")
+@campaign_option
 @_reports_errors
 def extract(inputs: tuple[str, ...], output: str | None, published, engine: str, scheduler: str | None,
             workers: int, all_articles: bool, strict: bool, quiet: bool, max_record_mb: float,
-            follow_links: bool) -> None:
+            follow_links: bool, campaign: str | None) -> None:
     """Extract dated control claims from news articles: .txt files or folders (with .meta.json
     sidecars), JSON Lines, CSV or Parquet with a text column, gzip-compressed or not."""
     from mosulmap.claims import CLAIM_SUFFIXES, claims_csv, write_claims
@@ -141,7 +191,7 @@ def extract(inputs: tuple[str, ...], output: str | None, published, engine: str,
     result = extract_corpus(inputs, engine=engine, scheduler=scheduler, workers=workers,
                             relevance=not all_articles, published=published.date() if published else None,
                             strict=strict, progress=bool(output), max_record_bytes=int(max_record_mb * 2**20),
-                            follow_links=follow_links)
+                            follow_links=follow_links, campaign=campaign)
     if not quiet:
         for article in result.results:
             click.echo(article.summary(), err=True)
@@ -159,12 +209,15 @@ def extract(inputs: tuple[str, ...], output: str | None, published, engine: str,
 @main.command("claims")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True, help="Stop at the first bad row.")
+@campaign_option
 @_reports_errors
-def check_claims(files: tuple[str, ...], strict: bool) -> None:
+def check_claims(files: tuple[str, ...], strict: bool, campaign: str | None) -> None:
     """Validate claims files and report bad rows and unresolved places (exit 2 if any row is bad)."""
     from mosulmap.claims import load_claims
+    from mosulmap.gazetteer import load_gazetteer
+    from mosulmap.resolver import Resolver
 
-    result = load_claims(files, strict=strict)
+    result = load_claims(files, Resolver(load_gazetteer(campaign=campaign)), strict=strict)
     for problem in result.problems:
         click.echo(f"error: {problem}", err=True)
     for warning in result.warnings:
@@ -185,48 +238,54 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--brief", is_flag=True, help="Figures only, without the list of misses.")
 @click.option("--group", "groups", multiple=True,
               help="Also score a group of files apart: FIRST-LAST (file stems, e.g. 31-70) or a glob. Repeatable.")
+@campaign_option
 @_reports_errors
-def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool, groups) -> None:
+def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool, groups, campaign) -> None:
     """Score extraction against gold claims: precision, recall, F1 per status, language and file
     group, and every miss."""
     from mosulmap.evaluate import evaluate as run
+    from mosulmap.gazetteer import load_gazetteer
+    from mosulmap.resolver import Resolver
 
-    result = run(gold, articles, published=published.date() if published else None, groups=tuple(groups))
+    result = run(gold, articles, Resolver(load_gazetteer(campaign=campaign)),
+                 published=published.date() if published else None, groups=tuple(groups))
     click.echo(json.dumps(result.as_dict(), indent=1) if as_json else result.report(details=not brief))
 
 
 @main.command()
 @click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Claims file (CSV or JSONL) that REPLACES the bundled dataset; repeat for several.")
+              help="Claims file (CSV or JSONL) that REPLACES the campaign's claims; repeat for several.")
 @click.option("--add-claims", "add_claims", multiple=True, type=click.Path(dir_okay=False),
-              help="Claims file ADDED to the bundled dataset (or to --claims); repeat for several.")
-@click.option("--corpus", type=click.Path(file_okay=False), default=str(settings.DEFAULT_CORPUS),
-              show_default="bundled corpus", help="Folder of .txt articles to extract claims from.")
+              help="Claims file ADDED to the campaign's claims (or to --claims); repeat for several.")
+@click.option("--corpus", type=click.Path(file_okay=False), default=None,
+              help="Folder of .txt articles to extract claims from [default: the campaign's corpus].")
 @click.option("--no-corpus", is_flag=True, help="Do not extract claims from articles.")
 @click.option("--polygons", "polygons_file", type=click.Path(dir_okay=False), help="Real polygons to swap in.")
 @click.option("--name-column", help="Column of the --polygons file holding the neighbourhood name.")
 @click.option("--layer", help="Layer of a multi-layer --polygons file.")
-@click.option("--start", type=DATE, help="First day (default 2016-10-17, start of the offensive).")
+@click.option("--start", type=DATE, help="First day (default: the campaign's first day).")
 @click.option("--end", type=DATE, help="Last day (default: the last claim).")
 @click.option("--every-day", is_flag=True, help="A dated map for every day, not only days with changes.")
 @click.option("--tiles", help="Basemap tiles, e.g. OpenStreetMap (needs internet; default none).")
 @click.option("--no-snapshots", is_flag=True, help="Skip the PNG snapshots.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad claims row.")
-@click.option("--initial", type=click.Choice(["is_control", "unknown"]), default="is_control", show_default=True,
-              help="State before any claim (east Mosul was IS-held from June 2014).")
+@click.option("--initial", type=click.Choice(["is_control", "unknown"]), default=None,
+              help="State before any claim [default: the campaign's (its default.state)].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@campaign_option
 @_reports_errors
 def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_column, layer, start, end, every_day,
-          tiles, no_snapshots, strict, initial, out_dir) -> None:
-    """Build the maps and exports into output/."""
+          tiles, no_snapshots, strict, initial, out_dir, campaign) -> None:
+    """Build the maps and exports of a campaign into output/."""
     from mosulmap.pipeline import build as run_build
     from mosulmap.timeline import ControlStatus
 
     result = run_build(
-        out_dir, claims_files or None, None if no_corpus else corpus, polygons_file,
+        out_dir, claims_files or None, None if no_corpus else (corpus or "campaign"), polygons_file,
         start.date() if start else None, end.date() if end else None, every_day, tiles,
-        snapshots=not no_snapshots, strict=strict, progress=True, initial=ControlStatus(initial),
-        name_column=name_column, layer=layer, add_claims=add_claims,
+        snapshots=not no_snapshots, strict=strict, progress=True,
+        initial=ControlStatus(initial) if initial else None,
+        name_column=name_column, layer=layer, add_claims=add_claims, campaign=campaign,
     )
     for note in result.notes:
         click.echo(note)
@@ -249,21 +308,23 @@ def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_colum
 @click.option("--width", default=800, type=int, show_default=True,
               help="Frame width in pixels, 16 to 2000 (800: a web article's column).")
 @click.option("--seconds", default=0.8, type=float, show_default=True, help="Seconds per frame, 0.05 to 60.")
+@campaign_option
 @_reports_errors
-def animate(out_dir, every_day, claims_files, add_claims, no_corpus, width, seconds) -> None:
-    """Write east_mosul.gif and east_mosul.mp4: one frame per dated map, with the date and sources."""
+def animate(out_dir, every_day, claims_files, add_claims, no_corpus, width, seconds, campaign) -> None:
+    """Write CAMPAIGN.gif and CAMPAIGN.mp4 (east_mosul.gif …): one frame per dated map, with the date and
+    sources."""
     from mosulmap.animate import check_options, write_animation
     from mosulmap.pipeline import load_inputs, prepare
 
     check_options(width, seconds)  # before any input is read or frame drawn
 
-    options = {"claims_files": claims_files or None, "add_claims": add_claims}
+    options = {"claims_files": claims_files or None, "add_claims": add_claims, "campaign": campaign}
     if no_corpus:
         options["corpus"] = None
     data = prepare(load_inputs(**options))
     days = data.timeline.days if every_day else data.timeline.change_days()
-    gif, mp4 = write_animation(data, days, out_dir or settings.OUTPUT_DIR, width=width, seconds_per_frame=seconds,
-                               progress=True)
+    gif, mp4 = write_animation(data, days, out_dir or settings.OUTPUT_DIR, stem=data.campaign.stem, width=width,
+                               seconds_per_frame=seconds, progress=True)
     click.echo(f"wrote {gif} and {mp4}: {len(days)} frames")
 
 
@@ -273,12 +334,13 @@ def animate(out_dir, every_day, claims_files, add_claims, no_corpus, width, seco
 @click.option("--no-corpus", is_flag=True, help="Do not extract claims from the bundled articles.")
 @click.option("--polygons", "polygons_file", type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@campaign_option
 @_reports_errors
-def render(day, claims_files, no_corpus, polygons_file, out_dir) -> None:
+def render(day, claims_files, no_corpus, polygons_file, out_dir, campaign) -> None:
     """Render the map of one day into OUT/maps/DAY.html."""
     from mosulmap.pipeline import render_one
 
-    options = {"claims_files": claims_files or None, "polygons_file": polygons_file}
+    options = {"claims_files": claims_files or None, "polygons_file": polygons_file, "campaign": campaign}
     if no_corpus:
         options["corpus"] = None
     click.echo(f"wrote {render_one(day.date(), out_dir, **options)}")

@@ -55,7 +55,7 @@ class CorpusResult:
         return [c for r in self.results for c in r.claims]
 
     def summary(self) -> str:
-        return (f"{self.read} records read, {self.irrelevant} never mention Mosul or a gazetteer name, "
+        return (f"{self.read} records read, {self.irrelevant} never mention the city or a mapped name, "
                 f"{len(self.results)} extracted, {len(self.claims)} claims, {len(self.bad)} bad records skipped")
 
 
@@ -65,12 +65,13 @@ _LETTER = re.compile(r"\w")
 
 
 class Relevance:
-    """Does a text mention Mosul or any east-bank gazetteer name? One Aho–Corasick pass."""
+    """Does a text mention the campaign's city or any of its mapped gazetteer names? One
+    Aho–Corasick pass."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.automaton = ahocorasick.Automaton()
-        words = {"mosul", "الموصل", "موصل"}
-        for place in gazetteer.east_bank():
+        words = {w.lower() for w in gazetteer.campaign.city_names}
+        for place in gazetteer.mapped():
             for name in place.names:
                 for form in (name.lower(), re.sub(r"^(?:al|el)[-\s]", "", name.lower()),
                              re.sub(r"^(?:حي|منطقة)\s+", "", name)):
@@ -97,13 +98,14 @@ class Relevance:
 _WORKER_STATE: dict[str, tuple[Resolver, Relevance]] = {}
 
 
-def _state(gazetteer_path: str | None) -> tuple[Resolver, Relevance]:
-    """One resolver and automaton per process (built once per worker, not shipped per task)."""
-    key = gazetteer_path or ""
+def _state(gazetteer_path: str | None, campaign: str | None = None) -> tuple[Resolver, Relevance]:
+    """One resolver and automaton per process and campaign (built once per worker, not shipped per task)."""
+    key = f"{gazetteer_path or ''}\0{campaign or ''}"
     if key not in _WORKER_STATE:
+        from mosulmap.campaign import load_campaign
         from mosulmap.gazetteer import load_gazetteer
 
-        resolver = Resolver(load_gazetteer(gazetteer_path))
+        resolver = Resolver(load_gazetteer(gazetteer_path, campaign=load_campaign(campaign)))
         _WORKER_STATE[key] = (resolver, Relevance(resolver.gazetteer))
     return _WORKER_STATE[key]
 
@@ -112,9 +114,9 @@ FAULT_ENV = "MOSULMAP_TEST_EXIT_ON"  # test hook: a worker that meets this text 
 
 
 def process_batch(records: list[Record], gazetteer_path: str | None = None, relevance: bool = True,
-                  fallback_published: date | None = None) -> list[ArticleResult | None]:
+                  fallback_published: date | None = None, campaign: str | None = None) -> list[ArticleResult | None]:
     """Extract every record of a batch (None for an irrelevant one): the same on every engine."""
-    resolver, relevant = _state(gazetteer_path)
+    resolver, relevant = _state(gazetteer_path, campaign)
     fault = os.environ.get(FAULT_ENV)
     out: list[ArticleResult | None] = []
     for r in records:
@@ -168,6 +170,7 @@ def extract_corpus(
     max_record_bytes: int = MAX_RECORD_BYTES,
     follow_links: bool = False,
     worker_wait: float = 60.0,
+    campaign: str | Path | None = None,
 ) -> CorpusResult:
     """Extract claims from a whole corpus; see the module docstring.
 
@@ -181,7 +184,7 @@ def extract_corpus(
     workers : int
         Worker processes of the local cluster (1 or more).
     relevance : bool
-        Skip articles that never mention Mosul or a gazetteer name (counted in ``irrelevant``).
+        Skip articles that never mention the campaign's city or a mapped name (counted in ``irrelevant``).
     published : date, optional
         Fallback publication date for records with none of their own.
     strict : bool
@@ -192,6 +195,8 @@ def extract_corpus(
         Read links in a folder that point outside it.
     worker_wait : float
         Seconds to wait for a scheduler's first worker before giving up.
+    campaign : bundled id or folder, optional
+        Whose places, city names and window the extraction uses (default east Mosul).
     """
     from tqdm import tqdm
 
@@ -199,17 +204,22 @@ def extract_corpus(
         raise InputError(f"the record limit must be a positive number of bytes (got {max_record_bytes!r})")
     options = ReadOptions(max_record_bytes, follow_links)
     inputs = list(inputs)
-    gazetteer = str(gazetteer_path) if gazetteer_path else None
+    gazetteer = str(Path(gazetteer_path).resolve()) if gazetteer_path else None
+    if campaign is not None:
+        from mosulmap.campaign import load_campaign
+
+        campaign = str(load_campaign(campaign).folder)  # checked here; workers get an absolute folder
     result = CorpusResult()
     if engine == "local":
         batches = _batches(iter_records(inputs, strict, options), result)
-        outputs = (process_batch(b, gazetteer, relevance, published) for b in batches)
+        outputs = (process_batch(b, gazetteer, relevance, published, campaign) for b in batches)
         _collect(result, tqdm(outputs, desc="batches", unit="batch", disable=not progress, file=sys.stderr))
     elif engine == "dask":
         from mosulmap.dask_engine import run_on_dask
 
         run_on_dask(result, inputs, scheduler, workers, worker_wait, progress,
-              {"gazetteer_path": gazetteer, "relevance": relevance, "fallback_published": published,
+              {"gazetteer_path": gazetteer, "campaign": campaign, "relevance": relevance,
+               "fallback_published": published,
                "strict": strict, "max_record_bytes": max_record_bytes, "follow_links": follow_links})
     else:
         raise InputError(f"unknown engine {engine!r} (local or dask)")

@@ -219,12 +219,13 @@ def _shown(r: Record | BadRecord, path: str, shown: str) -> Record | BadRecord:
 
 def process_task(task: tuple, gazetteer_path: str | None = None, relevance: bool = True,
                  fallback_published: date | None = None, strict: bool = False,
-                 max_record_bytes: int = MAX_RECORD_BYTES, follow_links: bool = False) -> tuple:
+                 max_record_bytes: int = MAX_RECORD_BYTES, follow_links: bool = False,
+                 campaign: str | None = None) -> tuple:
     """Read one task's records on the worker and extract them: (records read, bad records, results)."""
     records: list[Record] = []
     bad: list[BadRecord] = []
     for r in _task_records(task, strict, ReadOptions(max_record_bytes, follow_links)):
         (bad if isinstance(r, BadRecord) else records).append(r)
-    return len(records), bad, process_batch(records, gazetteer_path, relevance, fallback_published)
+    return len(records), bad, process_batch(records, gazetteer_path, relevance, fallback_published, campaign)
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mosulmap import settings
+from mosulmap.campaign import current as current_campaign
 from mosulmap.claims import DatePrecision
 
 MONTHS = {
@@ -39,15 +39,9 @@ class DateFinding:
 
 
 def campaign_year(month: int, day: int) -> int | None:
-    """The year that puts a day-month inside the battle (17 Oct 2016 – 31 Jul 2017)."""
-    for year in (2016, 2017):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            return None
-        if settings.CAMPAIGN_START - timedelta(days=30) <= candidate <= date(2017, 7, 31):
-            return year
-    return None
+    """The year that puts a day-month inside the current campaign's window (a month before its
+    start to half a year after its end)."""
+    return current_campaign().year_for(month, day)
 
 
 def _build(match: re.Match, year_hint: int | None) -> tuple[date, bool] | None:

@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mosulmap import pipeline, settings
+from mosulmap.campaign import Campaign
 from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.render import MapData, render_day
 from mosulmap.resolver import Match
@@ -69,19 +70,25 @@ class Explorer:
         cls,
         claims: str | Path | Iterable[str | Path] | None = None,
         polygons: str | Path | None = None,
-        corpus: str | Path | None = settings.DEFAULT_CORPUS,
+        corpus: str | Path | None = "campaign",
         start: date | None = None,
         end: date | None = None,
+        campaign: str | Path | Campaign | None = None,
     ) -> Explorer:
-        """Load the bundled data, or your own claims file(s) and/or polygons, in one call."""
+        """Load a campaign's data (default east Mosul; ``campaign="west-mosul"``, ``"mosul"`` or a
+        folder), or your own claims file(s) and/or polygons, in one call."""
         if isinstance(claims, (str, Path)):
             claims = [claims]
-        inputs = pipeline.load_inputs(claims, corpus, polygons)
+        inputs = pipeline.load_inputs(claims, corpus, polygons, campaign=campaign)
         return cls(inputs, pipeline.prepare(inputs, start, end))
 
     @property
     def timeline(self) -> Timeline:
         return self.data.timeline
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.data.campaign
 
     # -- map -------------------------------------------------------------------------------
 
@@ -89,7 +96,7 @@ class Explorer:
         """The day's folium map as an iframe (Leaflet inlined: works offline, in any notebook)."""
         page = render_day(self.data, day, lib="inline")
         return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:{height}px;border:0" '
-                f'title="East Mosul control {day.isoformat()}"></iframe>')
+                f'title="{escape(self.campaign.name, quote=True)} control {day.isoformat()}"></iframe>')
 
     def map_widget(self, day: date | None = None) -> widgets.VBox:
         """A date slider and the map for that date; moving the slider updates the map in place."""
@@ -169,7 +176,7 @@ class Explorer:
                 area.set_alpha(ASSUMED_OPACITY + 0.1)
                 area.set_hatch("..")
         ax.set_ylabel("neighbourhoods")
-        ax.set_title("East Mosul neighbourhoods by reported control (assumed states apart)")
+        ax.set_title(f"{self.campaign.name} neighbourhoods by reported control (assumed states apart)")
         ax.legend(loc="upper left")
         ax.margins(x=0)
         return ax
@@ -210,14 +217,14 @@ class Explorer:
 
     def front_line(self, day: date | None = None) -> gpd.GeoDataFrame:
         """The front line (all runs of days, or the one of ``day``) as a GeoDataFrame."""
-        frame = front_frame(self.timeline, self.data.fronts)
+        frame = front_frame(self.timeline, self.data.fronts, self.campaign.metric_crs, self.campaign.area_label)
         if day is not None:
             frame = frame[(frame["valid_from"] <= day.isoformat()) & (frame["valid_to"] >= day.isoformat())]
         return frame.reset_index(drop=True)
 
     def area_by_day(self) -> pd.DataFrame:
         """Places and km² per shown state and day (the data of ``output/area_by_day.csv``)."""
-        return area_by_day(self.timeline, self.data.polygons)
+        return area_by_day(self.timeline, self.data.polygons, self.campaign.metric_crs)
 
     def area_chart(self, ax: Axes | None = None) -> Axes:
         """Stacked chart of the km² each side held per day, assumed states apart."""
@@ -234,7 +241,7 @@ class Explorer:
         for area, key in zip(areas, keys):
             if key == "assumed":
                 area.set_alpha(ASSUMED_OPACITY + 0.1)
-        ax.set_ylabel("km² of drawn east bank")
+        ax.set_ylabel(f"km² of drawn {self.campaign.area_label.removeprefix('the ')}")
         ax.set_title("Area held per day, as reported (assumed apart)")
         ax.legend(loc="upper left")
         ax.margins(x=0)

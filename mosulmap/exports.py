@@ -64,8 +64,9 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, 
         "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
         "unresolved.csv": safe_csv(unplaced),
         "places.geojson": geojson_text(places_frame(gaz, polygons)),
-        "frontline.geojson": geojson_text(front_frame(tl, data.fronts)),
-        "area_by_day.csv": safe_csv(area_by_day(tl, data.polygons)),
+        "frontline.geojson": geojson_text(front_frame(tl, data.fronts, data.campaign.metric_crs,
+                                                      data.campaign.area_label)),
+        "area_by_day.csv": safe_csv(area_by_day(tl, data.polygons, data.campaign.metric_crs)),
     }
 
 
@@ -74,14 +75,14 @@ def geopackage(data: MapData, polygons: gpd.GeoDataFrame, runs: dict, path: Path
     control = gpd.GeoDataFrame.from_features(runs["features"], crs=settings.WGS84)
     control["claim_ids"] = control["claim_ids"].astype(str)
     layers = {"control": control, "places": places_frame(data.gazetteer, polygons),
-              "frontline": front_frame(data.timeline, data.fronts)}
+              "frontline": front_frame(data.timeline, data.fronts, data.campaign.metric_crs, data.campaign.area_label)}
     import pyogrio
     import pyogrio.errors
 
     # A fixed timestamp in the GeoPackage's metadata keeps rebuilds byte-identical; GDAL's setting
     # is process-wide, so it is restored after the write (a notebook's own GeoPackages keep theirs).
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2017-01-24T00:00:00.000Z"})
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{data.campaign.end.isoformat()}T00:00:00.000Z"})
     try:
         for name, frame in layers.items():
             frame = frame[frame.geometry.notna()] if name != "control" else frame
@@ -98,7 +99,7 @@ def area_chart(data: MapData) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    table = area_by_day(data.timeline, data.polygons)
+    table = area_by_day(data.timeline, data.polygons, data.campaign.metric_crs)
     days = pd.to_datetime(table["date"])
     keys = [k for k in SHOWN if table[f"{k}_km2"].any()]
     fig = Figure(figsize=(9, 3.4))
@@ -110,8 +111,8 @@ def area_chart(data: MapData) -> bytes:
     for area, key in zip(areas, keys):
         if key == "assumed":
             area.set_alpha(ASSUMED_OPACITY + 0.1)
-    ax.set_ylabel("km² of drawn east bank")
-    ax.set_title("East Mosul: area held per day, as reported (assumed apart)")
+    ax.set_ylabel(f"km² of drawn {data.campaign.area_label.removeprefix('the ')}")
+    ax.set_title(f"{data.campaign.name}: area held per day, as reported (assumed apart)")
     ax.legend(loc="upper left", fontsize=8)
     ax.margins(x=0)
     fig.tight_layout()
@@ -131,7 +132,9 @@ def safe_csv(frame: pd.DataFrame) -> str:
 def places_frame(gazetteer: Gazetteer, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     shapes = polygons.set_index("place_id")
     frame = gazetteer.to_frame()
-    frame = frame[frame["scope"] == "east_bank"].drop(columns=["scope"])
+    frame = frame[frame["scope"].isin(gazetteer.campaign.scopes)]
+    if len(gazetteer.campaign.scopes) == 1:
+        frame = frame.drop(columns=["scope"])
     for column in ("geometry_source", "geometry_confidence"):
         frame[column] = [shapes[column].get(pid, "none") for pid in frame["place_id"]]
     geometry = [shapes.geometry.get(pid) for pid in frame["place_id"]]

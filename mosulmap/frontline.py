@@ -2,10 +2,10 @@
 
 The front line of a day is the edge of the government-held ground (the union of the shapes whose
 state a claim reports as government-held) where it does not run along the outer edge of the
-mapped east bank: the line between that ground and everything not yet reported taken, so
+mapped area: the line between that ground and everything not yet reported taken, so
 contested places sit on it. Sector-only places (markers) are points, not ground, and take no
 part. ``area_by_day`` counts places and km² per shown state and day, assumed states apart.
-Inputs are a :class:`~mosulmap.timeline.Timeline`, the polygons and the east-bank extent; outputs
+Inputs are a :class:`~mosulmap.timeline.Timeline`, the polygons, the extent and a metric CRS; outputs
 are shapely lines (WGS84), run tables and DataFrames.
 """
 
@@ -34,15 +34,16 @@ class FrontRun:
     line: BaseGeometry | None  # WGS84; None when no ground is reported government-held
 
 
-def _ground(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return polygons[polygons["geometry_confidence"] != "marker"].to_crs(settings.METRIC_CRS)
+def _ground(polygons: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    return polygons[polygons["geometry_confidence"] != "marker"].to_crs(crs)
 
 
-def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeometry) -> list[FrontRun]:
-    """The front line for every day, as runs of days with the same government-held ground."""
-    ground = _ground(polygons)
+def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeometry, crs: str) -> list[FrontRun]:
+    """The front line for every day, as runs of days with the same government-held ground
+    (computed in the metric CRS ``crs``)."""
+    ground = _ground(polygons, crs)
     shapes = dict(zip(ground["place_id"], ground.geometry))
-    outline = gpd.GeoSeries([extent], crs=settings.WGS84).to_crs(settings.METRIC_CRS).iloc[0].boundary
+    outline = gpd.GeoSeries([extent], crs=settings.WGS84).to_crs(crs).iloc[0].boundary
     outline = outline.buffer(EDGE_TOLERANCE_M)
     runs: list[FrontRun] = []
     previous: tuple[str, ...] | None = None
@@ -53,34 +54,35 @@ def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeome
             runs[-1] = FrontRun(runs[-1].first, i, runs[-1].line)
             continue
         previous = held
-        runs.append(FrontRun(i, i, _line([shapes[p] for p in held], outline)))
+        runs.append(FrontRun(i, i, _line([shapes[p] for p in held], outline, crs)))
     return runs
 
 
-def _line(shapes: list[BaseGeometry], outline: BaseGeometry) -> BaseGeometry | None:
+def _line(shapes: list[BaseGeometry], outline: BaseGeometry, crs: str) -> BaseGeometry | None:
     if not shapes:
         return None
     area = shapely.union_all([s.buffer(0.5) for s in shapes]).buffer(-0.5)
     line = area.boundary.difference(outline).simplify(SIMPLIFY_M)
     if line.is_empty:
         return None
-    return gpd.GeoSeries([line], crs=settings.METRIC_CRS).to_crs(settings.WGS84).iloc[0]
+    return gpd.GeoSeries([line], crs=crs).to_crs(settings.WGS84).iloc[0]
 
 
-def front_frame(timeline: Timeline, runs: list[FrontRun]) -> gpd.GeoDataFrame:
+def front_frame(timeline: Timeline, runs: list[FrontRun], crs: str, area_label: str = "the mapped area"
+                ) -> gpd.GeoDataFrame:
     """One feature per run: ``valid_from``/``valid_to`` (inclusive), for GIS time filters."""
     days = timeline.days
     rows = [{"valid_from": days[r.first].isoformat(), "valid_to": days[r.last].isoformat(),
-             "length_km": round(gpd.GeoSeries([r.line], crs=settings.WGS84).to_crs(settings.METRIC_CRS).length.iloc[0]
+             "length_km": round(gpd.GeoSeries([r.line], crs=settings.WGS84).to_crs(crs).length.iloc[0]
                                 / 1000, 2) if r.line is not None else 0.0,
-             "definition": "edge of the ground reported government-held, away from the east bank's outline"}
+             "definition": f"edge of the ground reported government-held, away from {area_label}'s outline"}
             for r in runs]
     return gpd.GeoDataFrame(rows, geometry=[r.line for r in runs], crs=settings.WGS84)
 
 
-def area_by_day(timeline: Timeline, polygons: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Per day and shown state: places (all neighbourhoods) and km² (drawn ground only)."""
-    ground = _ground(polygons)
+def area_by_day(timeline: Timeline, polygons: gpd.GeoDataFrame, crs: str) -> pd.DataFrame:
+    """Per day and shown state: places (all neighbourhoods) and km² (drawn ground only, in ``crs``)."""
+    ground = _ground(polygons, crs)
     km2 = dict(zip(ground["place_id"], ground.area / 1e6))
     rows = []
     for day in timeline.days:

@@ -1,45 +1,37 @@
-"""Gazetteer stage: load the place table and reference geometry of east Mosul.
+"""Gazetteer stage: load the place table and the extent of a campaign.
 
-Input is ``gazetteer/places.csv`` (one row per place: east-bank neighbourhoods and, flagged out
-of scope, west-bank quarters and villages outside the city) and the east-bank extent GeoJSON.
-Output is a :class:`Gazetteer` of :class:`Place` records, the place points as a GeoDataFrame,
-and the extent polygon. Name resolution lives in ``resolver``; polygons in ``polygons``.
+Input is a place table (the bundled ``gazetteer/places.csv``: one row per place of Mosul, each
+with its scope — east bank, west bank, outside the city) and the campaign, which says which
+scopes are mapped (:mod:`mosulmap.campaign`). Output is a :class:`Gazetteer` of :class:`Place`
+records, the place points as a GeoDataFrame, and the extent polygon. Name resolution lives in
+``resolver``; polygons in ``polygons``.
 """
 
 from __future__ import annotations
 
 import csv
-import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import Point, shape
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from mosulmap import settings
+from mosulmap.campaign import Campaign, load_campaign
+from mosulmap.campaign import current as current_campaign
+from mosulmap.campaign import load_extent as campaign_extent
 from mosulmap.errors import InputError
 
+SCOPE_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
-class Scope(StrEnum):
-    """Where a place lies relative to the mapped area (the east bank of Mosul)."""
 
-    EAST_BANK = "east_bank"
-    WEST_BANK = "west_bank"
-    WEST_BANK_OR_EDGE = "west_bank_or_edge"
-    OUTSIDE_CITY = "outside_city"
-
-    @property
-    def label(self) -> str:
-        return {
-            "east_bank": "east bank",
-            "west_bank": "west bank",
-            "west_bank_or_edge": "west bank or city edge",
-            "outside_city": "outside the city",
-        }[self.value]
+def scope_label(scope: str) -> str:
+    """How a scope reads in a sentence ("west_bank": "west bank")."""
+    return scope.replace("_", " ")
 
 
 WHOLE_AREA = "whole area"
@@ -55,7 +47,7 @@ class Place:
     name: str
     arabic: str
     variants: tuple[str, ...]
-    scope: Scope
+    scope: str
     feature_type: str
     lat: float | None
     lon: float | None
@@ -66,6 +58,7 @@ class Place:
     aliases: tuple[str, ...] = ()  # former ids of places merged into this one
     coord_method: str = ""  # sourced, sourced_coordinate, relation_estimate, sector_estimate
     uncertainty_m: float | None = None  # stated uncertainty of an estimated point
+    part_of: str = ""  # the larger unit this place belongs to (an Old City quarter: old-city)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -78,15 +71,16 @@ class Place:
 
     @property
     def is_whole_area(self) -> bool:
-        """True for the row standing for the whole east bank (claims on it cover every place)."""
+        """True for the row standing for the whole mapped area (claims on it cover every place)."""
         return self.feature_type == WHOLE_AREA
 
 
 class Gazetteer:
     """The places of the gazetteer, by id, in file order."""
 
-    def __init__(self, places: list[Place], source: Path | None = None) -> None:
+    def __init__(self, places: list[Place], source: Path | None = None, campaign: Campaign | None = None) -> None:
         self.source = source
+        self.campaign = campaign or current_campaign()
         self._places = {p.place_id: p for p in places}
         self._by_name = {p.name: p for p in places}
         self._aliases = {a: p.place_id for p in places for a in p.aliases}
@@ -118,12 +112,32 @@ class Gazetteer:
             place = holders[0] if len(holders) == 1 else None
         return place
 
-    def east_bank(self) -> list[Place]:
-        return [p for p in self if p.scope is Scope.EAST_BANK]
+    def in_scope(self, place: Place) -> bool:
+        """Does the campaign map this place's scope?"""
+        return place.scope in self.campaign.scopes
+
+    def mapped(self) -> list[Place]:
+        """The places in the campaign's scopes (the whole-area row included)."""
+        return [p for p in self if p.scope in self.campaign.scopes]
+
+    def members(self) -> dict[str, list[str]]:
+        """Mapped places that are part of another mapped place, by that place's id."""
+        out: dict[str, list[str]] = {}
+        for p in self.mapped():
+            if p.part_of and p.part_of in self._places and self.in_scope(self._places[p.part_of]):
+                out.setdefault(p.part_of, []).append(p.place_id)
+        return out
+
+    def aggregates(self) -> set[str]:
+        """Places made of parts (the Old City of its quarters, Harmat of Harmat 1–3): at least two
+        mapped places are ``part_of`` them. They are not drawn over their parts; a claim on one
+        sets each part that has no claim of its own (see the timeline)."""
+        return {pid for pid, parts in self.members().items() if len(parts) >= 2}
 
     def neighbourhoods(self) -> list[Place]:
-        """East-bank places that are mapped one by one (everything but the whole-area row)."""
-        return [p for p in self.east_bank() if not p.is_whole_area]
+        """Mapped places that get a state of their own (all but the whole-area row and aggregates)."""
+        aggregates = self.aggregates()
+        return [p for p in self.mapped() if not p.is_whole_area and p.place_id not in aggregates]
 
     def to_frame(self) -> pd.DataFrame:
         """The table as a DataFrame (variants joined with ``" | "``)."""
@@ -133,7 +147,7 @@ class Gazetteer:
                 "name": p.name,
                 "arabic": p.arabic,
                 "variants": " | ".join(p.variants),
-                "scope": p.scope.value,
+                "scope": p.scope,
                 "feature_type": p.feature_type,
                 "lat": p.lat,
                 "lon": p.lon,
@@ -147,9 +161,14 @@ class Gazetteer:
         ]
         return pd.DataFrame(rows)
 
-    def points(self, scope: Scope | None = Scope.EAST_BANK) -> gpd.GeoDataFrame:
-        """Places with a point, as a GeoDataFrame in WGS84."""
-        places = [p for p in self if p.has_point and (scope is None or p.scope is scope)]
+    def points(self, scope: str | None = "mapped") -> gpd.GeoDataFrame:
+        """Places with a point, as a GeoDataFrame in WGS84: the drawn places of the campaign's
+        scopes (``"mapped"``: aggregates and the whole-area row left out), one scope, or all (None)."""
+        if scope == "mapped":
+            drawn = {p.place_id for p in self.neighbourhoods()}
+            places = [p for p in self if p.has_point and p.place_id in drawn]
+        else:
+            places = [p for p in self if p.has_point and (scope is None or p.scope == scope)]
         frame = pd.DataFrame(
             {
                 "place_id": [p.place_id for p in places],
@@ -174,14 +193,15 @@ def _parse_coord(raw: str, low: float, high: float, path: Path, line: int, colum
     return value
 
 
-def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+def load_gazetteer(path: str | Path | None = None, campaign: Campaign | str | Path | None = None) -> Gazetteer:
     """Load and validate a gazetteer table.
 
     Parameters
     ----------
     path : str or Path, optional
-        CSV with at least the columns in ``REQUIRED_COLUMNS``; defaults to the bundled
-        ``gazetteer/places.csv``.
+        CSV with at least the columns in ``REQUIRED_COLUMNS``; defaults to the campaign's.
+    campaign : Campaign, id or folder, optional
+        Says which scopes are mapped (default: the current campaign, east Mosul unless set).
 
     Returns
     -------
@@ -192,7 +212,8 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     InputError
         Missing columns, duplicate ids, unknown scopes or bad coordinates, with file and line.
     """
-    path = Path(path or settings.PLACES_CSV)
+    campaign = load_campaign(campaign) if campaign is not None else current_campaign()
+    path = Path(path or campaign.places)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -212,13 +233,10 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
             if pid in seen:
                 raise InputError("duplicate place_id", path, line, "place_id", pid)
             seen.add(pid)
-            try:
-                scope = Scope(row["scope"].strip())
-            except ValueError:
-                raise InputError(
-                    f"scope must be one of {', '.join(s.value for s in Scope)}",
-                    path, line, "scope", row["scope"],
-                ) from None
+            scope = (row["scope"] or "").strip()
+            if not SCOPE_NAME.fullmatch(scope):
+                raise InputError("scope must be a lower-case name (letters, digits, _), such as old_town",
+                                 path, line, "scope", row["scope"])
             lat = _parse_coord(row["lat"] or "", -90, 90, path, line, "lat")
             lon = _parse_coord(row["lon"] or "", -180, 180, path, line, "lon")
             if (lat is None) != (lon is None):
@@ -243,21 +261,16 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
                     aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                     coord_method=(row.get("coord_method") or "").strip(),
                     uncertainty_m=_parse_coord(row.get("uncertainty_m") or "", 0, 100_000, path, line, "uncertainty_m"),
+                    part_of=(row.get("part_of") or "").strip(),
                 )
             )
-    return Gazetteer(places, source=path)
+    for place in places:
+        if place.part_of and place.part_of not in seen:
+            raise InputError(f"part_of names an unknown place_id ({place.place_id})", path, None, "part_of",
+                             place.part_of)
+    return Gazetteer(places, source=path, campaign=campaign)
 
 
 def load_extent(path: str | Path | None = None) -> BaseGeometry:
-    """The east-bank extent polygon (WGS84) from a GeoJSON file."""
-    path = Path(path or settings.EXTENT_GEOJSON)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        geometries = [shape(f["geometry"]) for f in data["features"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"not a readable GeoJSON extent: {exc}", path) from None
-    if not geometries:
-        raise InputError("extent file has no features", path)
-    from shapely import union_all
-
-    return union_all(geometries)
+    """The extent polygon (WGS84) of the current campaign, or of a GeoJSON file."""
+    return campaign_extent(path or current_campaign().extent_file)

@@ -23,6 +23,7 @@ import geopandas as gpd
 from tqdm import tqdm
 
 from mosulmap import settings
+from mosulmap.campaign import Campaign, load_campaign
 from mosulmap.claims import Claim, ClaimSet, load_claims
 from mosulmap.errors import MosulmapError
 from mosulmap.exports import area_chart, control_geojson, exports, geopackage
@@ -61,6 +62,10 @@ class Inputs:
     def gazetteer(self) -> Gazetteer:
         return self.resolver.gazetteer
 
+    @property
+    def campaign(self) -> Campaign:
+        return self.resolver.gazetteer.campaign
+
     def unplaced(self) -> list[UnplacedName]:
         """Names from claims and articles that could not be put on the map, deduplicated."""
         seen: dict[tuple[str, str], UnplacedName] = {}
@@ -75,26 +80,26 @@ class Inputs:
 
 def load_inputs(
     claims_files: Iterable[str | Path] | None = None,
-    corpus: str | Path | None = settings.DEFAULT_CORPUS,
+    corpus: str | Path | None = "campaign",
     polygons_file: str | Path | None = None,
     gazetteer_file: str | Path | None = None,
     strict: bool = False,
     name_column: str | None = None,
     layer: str | None = None,
     add_claims: Iterable[str | Path] = (),
+    campaign: str | Path | Campaign | None = None,
 ) -> Inputs:
     """Load, validate and resolve the inputs of a build.
 
     Parameters
     ----------
     claims_files : paths, optional
-        Claims files that replace the bundled dataset (default: the bundled curated dataset, both
-        of its files).
+        Claims files that replace the campaign's (default: the campaign's claims files).
     add_claims : paths, optional
-        Claims files added to ``claims_files`` (or to the bundled dataset).
+        Claims files added to ``claims_files`` (or to the campaign's).
     corpus : path or None
-        Folder of ``*.txt`` articles to extract claims from (default: the bundled corpus);
-        None for none.
+        Folder of ``*.txt`` articles to extract claims from (default ``"campaign"``: the
+        campaign's corpus, if it has one); None for none.
     polygons_file : path, optional
         Real polygons to merge over the derived ones for this build.
     gazetteer_file : path, optional
@@ -103,16 +108,23 @@ def load_inputs(
         Stop at the first bad claims row instead of skipping it.
     name_column, layer : str, optional
         Name column and layer of ``polygons_file`` (default: guessed, first layer).
+    campaign : Campaign, bundled id or folder, optional
+        The battle to map (default: east Mosul).
     """
-    resolver = Resolver(load_gazetteer(gazetteer_file))
+    campaign = load_campaign(campaign)
+    resolver = Resolver(load_gazetteer(gazetteer_file, campaign=campaign))
     report = None
     if polygons_file:
         polygons, report = build_polygons(polygons_file, name_column, layer, resolver=resolver)
     else:
-        polygons = load_polygons()
-    files = [*(claims_files or settings.BUNDLED_CLAIMS), *add_claims]
+        polygons = load_polygons(gazetteer=resolver.gazetteer)
+    files = [*(claims_files or campaign.claims), *add_claims]
+    if not files:
+        raise MosulmapError(f"campaign {campaign.id} names no claims files and none were given")
     claims = load_claims(files, resolver, strict=strict)
     articles: list[ArticleResult] = []
+    if corpus == "campaign":
+        corpus = campaign.corpus
     if corpus is not None:
         folder = Path(corpus)
         if not folder.is_dir():
@@ -164,15 +176,17 @@ def _geojson_of(path: Path) -> dict:
 
 
 def prepare(inputs: Inputs, start: date | None = None, end: date | None = None,
-            initial: ControlStatus = ControlStatus.IS_CONTROL, tiles: str | None = None) -> MapData:
-    """Build the timeline and everything the renderers need."""
+            initial: ControlStatus | None = None, tiles: str | None = None) -> MapData:
+    """Build the timeline and everything the renderers need (``initial``: the campaign's default
+    state unless given)."""
+    campaign = inputs.campaign
     timeline = build_timeline(inputs.claims.claims, inputs.gazetteer, start, end, initial=initial)
     return MapData(
         timeline=timeline,
         gazetteer=inputs.gazetteer,
         polygons=inputs.polygons,
-        extent=_geojson_of(settings.EXTENT_GEOJSON),
-        river=_geojson_of(settings.TIGRIS_GEOJSON),
+        extent=_geojson_of(campaign.extent_file),
+        river=_geojson_of(campaign.river) if campaign.river else {"type": "FeatureCollection", "features": []},
         unplaced=inputs.unplaced(),
         tiles=tiles,
     )
@@ -277,9 +291,12 @@ def build_summary(inputs: Inputs, data: MapData, days: list[date]) -> dict[str, 
     last = tl.on(tl.end)
     stale = tl.stale(tl.end)
     claimed = {p for p in tl.place_ids if any(not gaz[c.place_ids[0]].is_whole_area for c in tl.history[p])}
-    source = ("your claims (the bundled dataset replaced): " if inputs.replaced_bundled
-              else "the bundled dataset: ") + ", ".join(Path(f).name for f in inputs.claim_files)
+    bundled = data.campaign.folder.parent == settings.CAMPAIGNS_DIR.resolve()
+    source = (f"your claims (the {'bundled' if bundled else 'campaign'} dataset replaced): " if inputs.replaced_bundled
+              else f"the {'bundled' if bundled else 'campaign'} dataset: ") + ", ".join(
+        Path(f).name for f in inputs.claim_files)
     return {
+        "campaign": f"{data.campaign.title} ({data.campaign.id})",
         "period": f"{tl.start.isoformat()} to {tl.end.isoformat()} ({len(tl.days)} days)",
         "claims from": source,
         "dated maps": len(days),
@@ -322,7 +339,7 @@ def _stale_runs(tl, gaz, days: int = 14, most: int = 12) -> str:
 def build(
     out_dir: str | Path | None = None,
     claims_files: Iterable[str | Path] | None = None,
-    corpus: str | Path | None = settings.DEFAULT_CORPUS,
+    corpus: str | Path | None = "campaign",
     polygons_file: str | Path | None = None,
     start: date | None = None,
     end: date | None = None,
@@ -331,21 +348,24 @@ def build(
     snapshots: bool = True,
     strict: bool = False,
     progress: bool = False,
-    initial: ControlStatus = ControlStatus.IS_CONTROL,
+    initial: ControlStatus | None = None,
     name_column: str | None = None,
     layer: str | None = None,
     add_claims: Iterable[str | Path] = (),
+    campaign: str | Path | Campaign | None = None,
 ) -> BuildResult:
-    """Build every map and export into ``out_dir`` (default ``output/``), atomically.
+    """Build every map and export of a campaign (default east Mosul) into ``out_dir`` (default
+    ``output/``), atomically.
 
     Dated maps and snapshots are made for each day on which something changed (``every_day``
-    for all days); the slider map covers every day. ``initial`` is the state before any claim.
+    for all days); the slider map covers every day. ``initial`` is the state before any claim
+    (default: the campaign's).
     """
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
     cleaned = _clean_leftovers(out)
     _check_out_dir(out)
     inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict, name_column=name_column, layer=layer,
-                         add_claims=add_claims)
+                         add_claims=add_claims, campaign=campaign)
     data = prepare(inputs, start, end, initial=initial, tiles=tiles)
     tl = data.timeline
     days = tl.days if every_day else tl.change_days()

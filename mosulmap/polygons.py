@@ -1,8 +1,8 @@
 """Polygons stage: derive approximate neighbourhood polygons, or swap in a user's real ones.
 
 No public polygon set of Mosul neighbourhoods was reachable, so polygons are derived
-deterministically: the Voronoi cell of each east-bank point, clipped to the east-bank extent
-and to ``max_radius_m`` around the point, computed in UTM 38N. Each carries
+deterministically: the Voronoi cell of each mapped point, clipped to the campaign's extent
+and to ``max_radius_m`` around the point, computed in the campaign's metric CRS. Each carries
 ``geometry_source`` and ``geometry_confidence`` so maps can show it as approximate.
 A user with real polygons (GeoJSON, GeoPackage, Shapefile; any CRS; a name column) merges them
 in with :func:`import_user_polygons`: names go through the resolver, matched polygons replace
@@ -22,6 +22,8 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from mosulmap import settings
+from mosulmap.campaign import current as current_campaign
+from mosulmap.campaign import using
 from mosulmap.errors import InputError
 from mosulmap.gazetteer import Gazetteer, load_extent, load_gazetteer
 from mosulmap.io import write_geojson
@@ -32,7 +34,7 @@ MARKER_RADIUS_M = 350.0  # a place known only by its sector is drawn as a small 
 # geometry_confidence by how the point was placed: what the map may claim about the shape.
 CONFIDENCE_BY_METHOD = {"sourced": "approximate", "sourced_coordinate": "approximate", "": "approximate",
                         "relation_estimate": "estimated", "sector_estimate": "marker"}
-NEAR_DEGREES = 0.02  # about 2 km: a user polygon farther than this from the east bank is not of it
+NEAR_DEGREES = 0.02  # about 2 km: a user polygon farther than this from the extent is not of it
 MIN_OVERLAP_M2 = 1.0  # digitising slivers below a square metre are not worth a note
 POLYGON_COLUMNS = [
     "place_id",
@@ -55,9 +57,9 @@ def derive_polygons(
     gazetteer: Gazetteer | None = None,
     extent: BaseGeometry | None = None,
     max_radius_m: float = DEFAULT_MAX_RADIUS_M,
-    sourced: str | Path | None = settings.SOURCED_POLYGONS_GEOJSON,
+    sourced: str | Path | None = "campaign",
 ) -> gpd.GeoDataFrame:
-    """Polygons for the east-bank points, each as sure of itself as its point is.
+    """Polygons for the mapped points of the gazetteer's campaign, each as sure of itself as its point is.
 
     * points from a source (``coord_method`` sourced) and points placed from stated relations
       (``relation_estimate``) get the Voronoi cell of the point among those points, clipped to the
@@ -70,14 +72,15 @@ def derive_polygons(
     Parameters
     ----------
     gazetteer : Gazetteer, optional
-        Defaults to the bundled gazetteer; only east-bank places with a point get a polygon.
+        Defaults to the bundled gazetteer; only the mapped places with a point get a polygon
+        (aggregates such as the Old City are drawn through their parts).
     extent : shapely geometry, optional
-        WGS84 east-bank extent; defaults to ``gazetteer/east_bank_extent.geojson``.
+        WGS84 extent; defaults to the campaign's.
     max_radius_m : float
         No cell reaches farther than this from its point, so edge cells do not swallow
         open country.
     sourced : path, optional
-        GeoJSON of real outlines with a ``place_id`` property (None for none).
+        GeoJSON of real outlines with a ``place_id`` property (default: the campaign's; None for none).
 
     Returns
     -------
@@ -85,13 +88,19 @@ def derive_polygons(
         One row per place with a point, columns ``POLYGON_COLUMNS``, CRS WGS84, sorted by id.
     """
     gazetteer = gazetteer or load_gazetteer()
-    extent = extent if extent is not None else load_extent()
-    points = gazetteer.points().to_crs(settings.METRIC_CRS)
-    area = gpd.GeoSeries([extent], crs=settings.WGS84).to_crs(settings.METRIC_CRS).iloc[0]
+    with using(gazetteer.campaign):
+        return _derive(gazetteer, extent if extent is not None else gazetteer.campaign.extent, max_radius_m,
+                       gazetteer.campaign.sourced_polygons if sourced == "campaign" else sourced)
+
+
+def _derive(gazetteer: Gazetteer, extent: BaseGeometry, max_radius_m: float,
+            sourced: str | Path | None) -> gpd.GeoDataFrame:
+    points = gazetteer.points().to_crs(_metric())
+    area = gpd.GeoSeries([extent], crs=settings.WGS84).to_crs(_metric()).iloc[0]
     inside = points.within(area)
     if not inside.all():
         outside = ", ".join(points.loc[~inside, "place_id"])
-        raise InputError(f"points outside the east-bank extent: {outside}", gazetteer.source)
+        raise InputError(f"points outside the campaign's extent: {outside}", gazetteer.source)
     methods = [gazetteer[pid].coord_method for pid in points["place_id"]]
     confidence = [CONFIDENCE_BY_METHOD.get(m, "approximate") for m in methods]
     cells = [c != "marker" for c in confidence]
@@ -104,7 +113,7 @@ def derive_polygons(
         geoms[i] = _polygonal(g.buffer(MARKER_RADIUS_M, 16).intersection(area))
     method = {
         "approximate": f"Voronoi cell of a sourced point among the sourced and relation-estimated points, clipped to "
-                       f"the east-bank extent and to {max_radius_m / 1000:g} km of the point",
+                       f"the {_extent_name()} and to {max_radius_m / 1000:g} km of the point",
         "estimated": "Voronoi cell of a point placed from stated relations (see coord_note), clipped as the others",
         "marker": f"circle of {MARKER_RADIUS_M:g} m around a point known only by its sector: where the place may be, "
                   f"not its extent",
@@ -121,12 +130,21 @@ def derive_polygons(
             "uncertainty_m": [gazetteer[pid].uncertainty_m for pid in points["place_id"]],
         }
     )
-    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=settings.METRIC_CRS)
+    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=_metric())
     gdf["area_km2"] = (gdf.area / 1e6).round(3)
     gdf = gdf.to_crs(settings.WGS84)[POLYGON_COLUMNS + ["geometry"]].sort_values("place_id", ignore_index=True)
     if sourced is not None and Path(sourced).exists():
         gdf = merge_polygons(gdf, _sourced_polygons(Path(sourced), gazetteer, extent))
     return gdf
+
+
+def _metric() -> str:
+    return current_campaign().metric_crs
+
+
+def _extent_name() -> str:
+    """"east-bank extent": how method notes name the campaign's extent."""
+    return current_campaign().area_label.removeprefix("the ").replace(" ", "-") + " extent"
 
 
 def _voronoi(points: list, area: BaseGeometry, max_radius_m: float) -> list[BaseGeometry | None]:
@@ -144,9 +162,9 @@ def _voronoi(points: list, area: BaseGeometry, max_radius_m: float) -> list[Base
 
 def _clip_metric(geom: BaseGeometry, extent: BaseGeometry) -> BaseGeometry | None:
     """``geom`` clipped to ``extent``, computed in metres like the derived cells."""
-    both = gpd.GeoSeries([geom, extent], crs=settings.WGS84).to_crs(settings.METRIC_CRS)
+    both = gpd.GeoSeries([geom, extent], crs=settings.WGS84).to_crs(_metric())
     clipped = _polygonal(both.iloc[0].intersection(both.iloc[1]))
-    return gpd.GeoSeries([clipped], crs=settings.METRIC_CRS).to_crs(settings.WGS84).iloc[0]
+    return gpd.GeoSeries([clipped], crs=_metric()).to_crs(settings.WGS84).iloc[0]
 
 
 def _sourced_polygons(path: Path, gazetteer: Gazetteer, extent: BaseGeometry) -> gpd.GeoDataFrame:
@@ -156,11 +174,11 @@ def _sourced_polygons(path: Path, gazetteer: Gazetteer, extent: BaseGeometry) ->
         place = gazetteer[r["place_id"]]
         rows.append({"place_id": place.place_id, "name": place.name, "geometry_source": r["geometry_source"],
                      "geometry_confidence": "sourced",
-                     "geometry_method": f"outline from {r['geometry_source']}, clipped to the east-bank extent",
+                     "geometry_method": f"outline from {r['geometry_source']}, clipped to the {_extent_name()}",
                      "coord_confidence": place.coord_confidence, "coord_method": place.coord_method or "sourced",
                      "uncertainty_m": place.uncertainty_m, "geometry": _clip_metric(r.geometry, extent)})
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WGS84)
-    gdf["area_km2"] = (gdf.to_crs(settings.METRIC_CRS).area / 1e6).round(3)
+    gdf["area_km2"] = (gdf.to_crs(_metric()).area / 1e6).round(3)
     return gdf[POLYGON_COLUMNS + ["geometry"]]
 
 
@@ -243,6 +261,12 @@ def import_user_polygons(
     """
     path = Path(path)
     resolver = resolver or Resolver()
+    with using(resolver.gazetteer.campaign):
+        return _import_user_polygons(path, resolver, name_column, layer)
+
+
+def _import_user_polygons(path: Path, resolver: Resolver, name_column: str | None, layer: str | None
+                          ) -> PolygonImport:
     raw = _read_any(path, layer)
     if raw.empty:
         raise InputError("the layer has no features", path)
@@ -282,7 +306,7 @@ def import_user_polygons(
     raw = raw.to_crs(settings.WGS84)
     near = load_extent().buffer(NEAR_DEGREES)
     if not raw.geometry.intersects(near).any():
-        report.warnings.append("no polygon lies near east Mosul: is the file's CRS right?")
+        report.warnings.append(f"no polygon lies near {current_campaign().name}: is the file's CRS right?")
     matches = resolver.resolve_many(names)
     kept: dict[str, list[BaseGeometry]] = {}
     for row, name, geom, match in zip(rows_of, names, raw.geometry, matches):
@@ -300,7 +324,8 @@ def import_user_polygons(
             report.rejected.append((row, name, "not a polygon"))
             continue
         if not geom.intersects(near):
-            report.rejected.append((row, name, "lies outside east Mosul (more than ~2 km from the east-bank extent)"))
+            report.rejected.append((row, name, f"lies outside {current_campaign().name} (more than ~2 km from the "
+                                               f"{_extent_name()})"))
             continue
         if match.status is MatchStatus.RESOLVED:
             kept.setdefault(match.place_ids[0], []).append(geom)
@@ -330,7 +355,7 @@ def import_user_polygons(
     _trim_overlaps(rows, report)
     if rows:
         gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.WGS84)
-        gdf["area_km2"] = (gdf.to_crs(settings.METRIC_CRS).area / 1e6).round(3)
+        gdf["area_km2"] = (gdf.to_crs(_metric()).area / 1e6).round(3)
         report.polygons = gdf[POLYGON_COLUMNS + ["geometry"]]
     return report
 
@@ -341,7 +366,7 @@ def _trim_overlaps(rows: list[dict], report: PolygonImport) -> None:
     for i, later in enumerate(rows):
         for earlier in rows[:i]:
             shared = later["geometry"].intersection(earlier["geometry"])
-            area = gpd.GeoSeries([shared], crs=settings.WGS84).to_crs(settings.METRIC_CRS).area.iloc[0]
+            area = gpd.GeoSeries([shared], crs=settings.WGS84).to_crs(_metric()).area.iloc[0]
             if area < MIN_OVERLAP_M2:
                 continue
             later["geometry"] = _polygonal(later["geometry"].difference(earlier["geometry"])) or later["geometry"]
@@ -371,9 +396,23 @@ def merge_polygons(derived: gpd.GeoDataFrame, user: gpd.GeoDataFrame,
     )
 
 
-def load_polygons(path: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Read a polygon set written by :func:`write_polygons` (default: the bundled one)."""
-    path = Path(path or settings.POLYGONS_GEOJSON)
+def load_polygons(path: str | Path | None = None, gazetteer: Gazetteer | None = None) -> gpd.GeoDataFrame:
+    """Read a polygon set written by :func:`write_polygons` (default: the campaign's prepared set);
+    a campaign without one gets its shapes derived from its points."""
+    if path is None:
+        gazetteer = gazetteer or load_gazetteer()
+        campaign = gazetteer.campaign
+        if campaign.parts:  # the whole city: each bank's shapes, each clipped to its own bank
+            from mosulmap.campaign import load_campaign
+
+            frames = [load_polygons(gazetteer=load_gazetteer(campaign.places, campaign=load_campaign(part)))
+                      for part in campaign.parts]
+            return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=settings.WGS84).sort_values(
+                "place_id", ignore_index=True)
+        if campaign.polygons is None:
+            return derive_polygons(gazetteer)
+        path = gazetteer.campaign.polygons
+    path = Path(path)
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:

@@ -30,7 +30,7 @@ from shapely.geometry import mapping, shape
 
 from mosulmap import settings
 from mosulmap.claims import Claim
-from mosulmap.context import landmarks, river_label, west_bank
+from mosulmap.context import beyond, landmarks, river_label
 from mosulmap.frontline import front_runs
 from mosulmap.gazetteer import Gazetteer
 from mosulmap.io import geojson_dict, round_coords
@@ -80,16 +80,21 @@ class MapData:
         drawn = set(self.drawn)
         # Places with claims but nothing to draw are listed beside the map instead.
         self.undrawn = [p for p in self.timeline.place_ids if p not in drawn and self._has_claims(p)]
+        self.campaign = self.gazetteer.campaign
         extent = shapely.union_all([shape(f["geometry"]) for f in self.extent["features"]])
-        self.fronts = front_runs(self.timeline, self.polygons, extent)
-        west = west_bank()
+        self.fronts = front_runs(self.timeline, self.polygons, extent, self.campaign.metric_crs)
+        west = beyond(self.campaign)
         west_point = shapely.union_all([shape(f["geometry"]) for f in west["features"]]).representative_point() \
             if west["features"] else None
+        label = river_label(self.river) if self.campaign.river_name else None
         self.context = {"west": west, "landmarks": landmarks(self.gazetteer),
-                        "riverLabel": list(river_label(self.river)),
+                        "riverLabel": list(label) if label else None,
+                        "riverName": escape(self.campaign.river_name),
+                        "westName": escape(self.campaign.outline_label).replace(" (", "<br>(").replace(
+                            " here)", ")"),
                         "westLabel": [west_point.y, west_point.x] if west_point is not None else None}
         # Labels, larger places first (they win when labels collide).
-        metric = self.polygons.to_crs(settings.METRIC_CRS)
+        metric = self.polygons.to_crs(self.campaign.metric_crs)
         order = metric.assign(_a=metric.area).sort_values("_a", ascending=False)
         self.labels = [[round(pt.y, 5), round(pt.x, 5), escape(_short(self.gazetteer[pid].name))]
                        for pid, pt in zip(order["place_id"], order.to_crs(settings.WGS84).representative_point())]
@@ -416,7 +421,7 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
         f"<ul>{undrawn}</ul>{_unplaced_html(data)}</div>"
     )
     title = (
-        f'<div class="mm-box mm-title"><h1>East Mosul: who held what on {format_day(day)}</h1>'
+        f'<div class="mm-box mm-title"><h1>{escape(data.campaign.name)}: who held what on {format_day(day)}</h1>'
         f"<p>{counts}</p></div>"
     )
     with deterministic_ids():
@@ -425,7 +430,7 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
                    "front": data.front(day), "labels": data.labels, **data.context}
         m.get_root().html.add_child(RawHTML(title + _legend(tl.initial) + panel))
         m.add_child(PageScript("map_layers.js", payload))
-        return _titled(m.get_root().render(), f"East Mosul control, {day.isoformat()}")
+        return _titled(m.get_root().render(), f"{data.campaign.name} control, {day.isoformat()}")
 
 
 def _count_line(states: list[ControlState], initial: ControlStatus) -> str:
@@ -516,7 +521,8 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         **data.context,
     }
     controls = (
-        '<div class="mm-box mm-title"><h1>East Mosul: who held what on <span id="mm-date"></span></h1>'
+        f'<div class="mm-box mm-title"><h1>{escape(data.campaign.name)}: who held what on <span id="mm-date"></span>'
+        '</h1>'
         '<p id="mm-counts"></p></div>'
         '<div class="mm-box mm-slider"><div class="mm-buttons">'
         '<button id="mm-prev" type="button" title="previous change (←)">◀ change</button>'
@@ -536,7 +542,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         m = _base_map(data, lib)
         m.get_root().html.add_child(RawHTML(controls))
         m.add_child(PageScript("slider.js", payload))
-        return _titled(m.get_root().render(), "East Mosul control, day by day")
+        return _titled(m.get_root().render(), f"{data.campaign.name} control, day by day")
 
 
 def _day_select(element_id: str, days: list[date], selected: int) -> str:
@@ -576,15 +582,19 @@ def render_index(data: MapData, days: list[date], summary: dict[str, object], sn
         )
     facts = "".join(f"<li>{escape(str(k))}: {escape(str(v))}</li>" for k, v in summary.items())
     head = "".join(f"<th>{escape(shown_label(k, tl.initial))}</th>" for k in SHOWN)
-    default_note = ", as east Mosul was from June 2014" if tl.initial is ControlStatus.IS_CONTROL else ""
-    figure = ('<p><img src="area_by_day.png" alt="Area of east Mosul held by each side per day" style="max-width:100%">'
+    campaign = data.campaign
+    name = escape(campaign.name)
+    note = campaign.initial_note if tl.initial.value == campaign.initial else ""
+    default_note = escape(f", {note}") if note else ""
+    figure = (f'<p><img src="area_by_day.png" alt="Area of {name} held by each side per day" '
+              'style="max-width:100%">'
               '<br><small>Drawn area (km², sector-only markers excluded) per shown state and day; assumed states '
               'apart. Data: <a href="area_by_day.csv">area_by_day.csv</a>.</small></p>') if chart else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>mosulmap: east Mosul control maps</title>
+<html lang="en"><head><meta charset="utf-8"><title>mosulmap: {name} control maps</title>
 <style>body{{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:64em}}td,th{{padding:2px 8px;text-align:right}}
 td:first-child{{text-align:left}}</style></head><body>
-<h1>East Mosul, {format_day(tl.start)} – {format_day(tl.end)}: who held which neighbourhood</h1>
+<h1>{name}, {format_day(tl.start)} – {format_day(tl.end)}: who held which neighbourhood</h1>
 <p><a href="timeline.html"><b>Map with a date slider</b></a> (every day; play, compare two dates) ·
 exports: <a href="control.csv">control.csv</a>, <a href="control.geojson">control.geojson</a>,
 <a href="frontline.geojson">frontline.geojson</a>, <a href="control.gpkg">control.gpkg</a> (QGIS/ArcGIS),

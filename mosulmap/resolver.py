@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from mosulmap import settings
-from mosulmap.gazetteer import Gazetteer, Scope, load_gazetteer
+from mosulmap.gazetteer import Gazetteer, load_gazetteer, scope_label
 from mosulmap.normalize import ARABIC_RE, consonants, family_base, has_arabic, normalise, phonetic, skeleton
 
 FUZZY_ACCEPT = 85.0  # lowest fuzzy score accepted as a match
@@ -138,14 +138,15 @@ class Resolver:
 
     def __init__(self, gazetteer: Gazetteer | None = None, common_words: str | Path | None = None) -> None:
         self.gazetteer = gazetteer or load_gazetteer()
-        self._common = _load_common_words(common_words or settings.COMMON_WORDS_CSV)
+        self._common = _load_common_words(common_words or self.gazetteer.campaign.common_words
+                                          or settings.COMMON_WORDS_CSV)
         self._order = {p.place_id: i for i, p in enumerate(self.gazetteer)}
         self._index: dict[str, dict[str, set[str]]] = {lvl: defaultdict(set) for lvl in self.levels}
         self._spelling: dict[tuple[str, str, str], str] = {}
         self._groups: dict[str, dict[str, frozenset[str]]] = {lvl: {} for lvl in self.levels}
         # Numbered families (Qadisiya 1 and 2): the bare name stands for the whole family.
         families: dict[str, set[str]] = defaultdict(set)
-        for place in self.gazetteer.east_bank():
+        for place in self.gazetteer.mapped():
             for name in place.names:
                 norm = normalise(name)
                 if family_base(norm) != norm:
@@ -197,7 +198,7 @@ class Resolver:
     def _candidates(self, ids: Iterable[str], score: float) -> tuple[Candidate, ...]:
         order = self._order
         return tuple(
-            Candidate(pid, self.gazetteer[pid].name, self.gazetteer[pid].scope.value, round(score, 1))
+            Candidate(pid, self.gazetteer[pid].name, self.gazetteer[pid].scope, round(score, 1))
             for pid in sorted(ids, key=order.__getitem__)
         )
 
@@ -210,11 +211,11 @@ class Resolver:
         ordered = tuple(c.place_id for c in self._candidates(ids, score))
         if len(places) == 1:
             place = places[0]
-            if place.scope is Scope.EAST_BANK:
+            if self.gazetteer.in_scope(place):
                 return Match(query, MatchStatus.RESOLVED, ordered, score, method, matched_name)
             return Match(
                 query, MatchStatus.OUT_OF_SCOPE, ordered, score, method, matched_name,
-                reason=f"{place.name} is {place.scope.label}",
+                reason=f"{place.name} is {scope_label(place.scope)}",
             )
         if self._groups[level].get(key) == ids:
             names = " and ".join(p.name for p in sorted(places, key=lambda p: ordered.index(p.place_id)))
@@ -222,13 +223,19 @@ class Resolver:
                 query, MatchStatus.GROUP, ordered, score, method, matched_name,
                 self._candidates(ids, score), reason=f"unnumbered name of {names}",
             )
-        if all(p.scope is not Scope.EAST_BANK for p in places):
-            labels = sorted({p.scope.label for p in places})
+        inside = [p for p in places if self.gazetteer.in_scope(p)]
+        prefer = self.gazetteer.campaign.prefer_over
+        if len(inside) == 1 and all(p.scope in prefer for p in places if p is not inside[0]):
+            # A name on both banks (Shuhada) means the campaign's own bank first; a village of the
+            # same name outside the city keeps it ambiguous.
+            return Match(query, MatchStatus.RESOLVED, (inside[0].place_id,), score, method, matched_name)
+        if not inside:
+            labels = sorted({scope_label(p.scope) for p in places})
             return Match(
                 query, MatchStatus.OUT_OF_SCOPE, ordered, score, method, matched_name,
                 self._candidates(ids, score), reason=f"{' / '.join(labels)}",
             )
-        described = "; ".join(f"{p.name} ({p.scope.label})" for p in places)
+        described = "; ".join(f"{p.name} ({scope_label(p.scope)})" for p in places)
         return Match(
             query, MatchStatus.AMBIGUOUS, ordered, score, method, matched_name,
             self._candidates(ids, score), reason=f"fits several places: {described}",
@@ -257,6 +264,7 @@ class Resolver:
         # MSF-style spellings glue the article on (Alquds, Almalayeen).
         if norm[:2] in ("al", "el") and len(norm) > 5 and " " not in norm:
             attempts.append(self._keys(norm[2:]))
+        other_bank: Match | None = None
         for level in levels or self.levels:
             for attempt in attempts:
                 key = attempt[level]
@@ -265,8 +273,19 @@ class Resolver:
                     ids = frozenset(self._index[level][key])
                     if level == "consonants" and not self._cross_script(norm, key, ids):
                         continue
-                    return self._decide(query, ids, level, key, _LEVEL_SCORES[level], method)
-        return None
+                    match = self._decide(query, ids, level, key, _LEVEL_SCORES[level], method)
+                    if other_bank is not None and match.status is not MatchStatus.RESOLVED:
+                        return other_bank
+                    if match.status is MatchStatus.OUT_OF_SCOPE and level in ("exact", "normalised") and all(
+                            self.gazetteer[pid].scope in self.gazetteer.campaign.prefer_over for pid in ids):
+                        # The other bank spells it so exactly; does a place of this bank match as
+                        # closely ("Saha": Sihha west by its variant, Sihha east by sound)?
+                        other_bank = match
+                        break
+                    return match
+            if other_bank is not None and level == "phonetic":
+                return other_bank
+        return other_bank
 
     def _cross_script(self, norm: str, key: str, ids: frozenset[str]) -> bool:
         """Consonants alone decide only for Arabic script, for a key of two or more letters that
@@ -309,7 +328,7 @@ class Resolver:
             for pid in self._index["phonetic"][key]:
                 seen.setdefault(pid, score)
         alternatives = tuple(
-            Candidate(pid, self.gazetteer[pid].name, self.gazetteer[pid].scope.value, round(s, 1))
+            Candidate(pid, self.gazetteer[pid].name, self.gazetteer[pid].scope, round(s, 1))
             for pid, s in seen.items()
             if s >= CANDIDATE_FLOOR
         )[:5]

@@ -24,7 +24,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
-from mosulmap import settings
 from mosulmap.render import MapData, format_day
 from mosulmap.style import ASSUMED_OPACITY, DISPUTED_EDGE, GEOMETRY_STYLES, shown_color, shown_label
 from mosulmap.timeline import SHOWN, ControlStatus
@@ -58,9 +57,11 @@ class SnapshotRenderer:
     def __init__(self, data: MapData, dpi: int = 110) -> None:
         self.data, self.dpi = data, dpi
         initial = data.timeline.initial
-        polys = data.polygons.to_crs(settings.METRIC_CRS)
-        extent = gpd.GeoDataFrame.from_features(data.extent["features"], crs=4326).to_crs(settings.METRIC_CRS)
-        river = gpd.GeoDataFrame.from_features(data.river["features"], crs=4326).to_crs(settings.METRIC_CRS)
+        crs = data.campaign.metric_crs
+        polys = data.polygons.to_crs(crs)
+        extent = gpd.GeoDataFrame.from_features(data.extent["features"], crs=4326).to_crs(crs)
+        river = gpd.GeoDataFrame.from_features(data.river["features"], crs=4326).to_crs(crs) \
+            if data.river.get("features") else gpd.GeoDataFrame(geometry=[], crs=crs)
 
         self.fig = Figure(figsize=(8.5, 9))
         FigureCanvasAgg(self.fig)
@@ -88,7 +89,7 @@ class SnapshotRenderer:
         for run in data.fronts:
             parts = []
             if run.line is not None:
-                metric = gpd.GeoSeries([run.line], crs=4326).to_crs(settings.METRIC_CRS).iloc[0]
+                metric = gpd.GeoSeries([run.line], crs=4326).to_crs(crs).iloc[0]
                 parts = [np.asarray(g.coords) for g in getattr(metric, "geoms", [metric]) if g.length > 0]
             self.fronts.append((run.first, run.last, parts))
         self.front_lines = []
@@ -147,7 +148,7 @@ class SnapshotRenderer:
         everyone = tl.on(day)
         for text, key in zip(self.legend.get_texts(), self.shown_keys):
             text.set_text(f"{shown_label(key, tl.initial)} ({sum(s.shown == key for s in everyone)})")
-        self.title.set_text(f"East Mosul: who held what on {format_day(day)}")
+        self.title.set_text(f"{self.data.campaign.name}: who held what on {format_day(day)}")
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None})
         return buffer.getvalue()

@@ -2,11 +2,12 @@
 
 Rules (documented in the README, tested in ``tests/test_timeline.py``):
 
-* Before any claim a neighbourhood has the default state: IS-held since June 2014
-  (``initial``; ``unknown`` is the alternative).
+* Before any claim a neighbourhood has the campaign's default state (east Mosul: IS-held since
+  June 2014; ``unknown`` is the alternative).
 * The latest claim on or before a day sets the state. A claim on a numbered family ("Qadisiya")
-  counts for each member; a claim on the whole east bank counts for every neighbourhood, but a
-  claim naming the neighbourhood itself on the same day or later wins over it.
+  counts for each member; a claim on the whole mapped area counts for every neighbourhood, and a
+  claim on an aggregate (the Old City) for each of its parts, but a claim naming the place itself
+  on the same day or later wins over it.
 * Same-day claims that disagree mark the day ``disputed``; the state shown is ``contested``
   (neither side's claim is taken over the other), and every claim id is kept.
 * ``since`` is the first day of the current run of the same status, so retakes
@@ -23,12 +24,9 @@ from enum import StrEnum
 
 import pandas as pd
 
-from mosulmap import settings
-from mosulmap.claims import EARLIEST, LATEST, Claim
+from mosulmap.claims import Claim
 from mosulmap.errors import MosulmapError
 from mosulmap.gazetteer import Gazetteer
-
-IS_TOOK_MOSUL = date(2014, 6, 10)
 
 
 class ControlStatus(StrEnum):
@@ -209,10 +207,10 @@ def build_timeline(
     gazetteer: Gazetteer,
     start: date | None = None,
     end: date | None = None,
-    initial: ControlStatus = ControlStatus.IS_CONTROL,
-    initial_since: date = IS_TOOK_MOSUL,
+    initial: ControlStatus | None = None,
+    initial_since: date | None = None,
 ) -> Timeline:
-    """Turn claims into a daily control state for every east-bank neighbourhood.
+    """Turn claims into a daily control state for every mapped place of the gazetteer's campaign.
 
     Parameters
     ----------
@@ -220,21 +218,27 @@ def build_timeline(
         Resolved claims (``place_ids`` set); claims without a place are ignored here (they are
         reported by the loader and listed on the maps).
     gazetteer : Gazetteer
+        Its campaign gives the mapped places, the window and the default state.
     start, end : date, optional
-        Default: the start of the offensive (17 Oct 2016) and the last claim's date.
-    initial : ControlStatus
-        State before any claim (default IS-held, as east Mosul was from June 2014).
-    initial_since : date
-        The ``since`` date of the initial state (ignored when ``initial`` is unknown).
+        Default: the campaign's first day and the last claim's date.
+    initial : ControlStatus, optional
+        State before any claim (default: the campaign's, e.g. IS-held as east Mosul was from June 2014).
+    initial_since : date, optional
+        The ``since`` date of the initial state (default: the campaign's; ignored when unknown).
 
     Returns
     -------
     Timeline
     """
+    campaign = gazetteer.campaign
+    initial = initial if initial is not None else ControlStatus(campaign.initial)
+    initial_since = initial_since or campaign.initial_since
     placed = [c for c in claims if c.place_ids]
     by_id = {c.claim_id: c for c in placed}
     neighbourhoods = [p.place_id for p in gazetteer.neighbourhoods()]
-    whole = {p.place_id for p in gazetteer.east_bank() if p.is_whole_area}
+    whole = {p.place_id for p in gazetteer.mapped() if p.is_whole_area}
+    parents = {p.place_id: p.part_of for p in gazetteer.mapped() if p.part_of and gazetteer.in_scope(
+        gazetteer[p.part_of])}
     direct: dict[str, list[Claim]] = defaultdict(list)
     blanket: list[Claim] = []
     for claim in placed:
@@ -243,33 +247,46 @@ def build_timeline(
         for pid in claim.place_ids:
             if pid not in whole:
                 direct[pid].append(claim)
-    start = start or settings.CAMPAIGN_START
+    start = start or campaign.start
     end = end or max((c.date for c in placed), default=start)
     if end < start:
         raise MosulmapError(f"the end date {end} is before the start date {start}")
+    earliest, latest = campaign.claims_earliest, campaign.claims_latest
     for name, value in (("start", start), ("end", end)):
-        if not EARLIEST <= value <= LATEST:
-            raise MosulmapError(f"the {name} date {value} is outside {EARLIEST}..{LATEST}, the span claims may cover")
+        if not earliest <= value <= latest:
+            raise MosulmapError(f"the {name} date {value} is outside {earliest}..{latest}, the span claims may cover")
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    whole_basis = "whole " + campaign.area_label.removeprefix("the ")
     states: dict[str, list[ControlState]] = {}
     history: dict[str, list[Claim]] = {}
     for pid in neighbourhoods:
         own = sorted(direct.get(pid, []), key=lambda c: (c.date, c.claim_id))
-        covering = [c for c in blanket if pid not in c.except_place_ids]  # "all of east Mosul except …"
-        history[pid] = sorted(own + covering, key=lambda c: (c.date, c.claim_id))
+        covering = [(c, whole_basis) for c in blanket if pid not in c.except_place_ids]  # "all … except …"
+        seen, parent = {pid}, parents.get(pid)
+        while parent and parent not in seen:  # a claim on the Old City covers each of its quarters
+            seen.add(parent)
+            covering += [(c, f"claim on {gazetteer[parent].name}") for c in direct.get(parent, [])]
+            parent = parents.get(parent)
+        history[pid] = sorted(own + [c for c, _ in covering], key=lambda c: (c.date, c.claim_id))
         states[pid] = _place_states(pid, own, covering, days, initial, initial_since)
     return Timeline(start, end, neighbourhoods, by_id, history, states, initial)
 
 
 def _place_states(
-    pid: str, own: list[Claim], blanket: list[Claim], days: list[date], initial: ControlStatus, initial_since: date
+    pid: str, own: list[Claim], covering: list[tuple[Claim, str]], days: list[date], initial: ControlStatus,
+    initial_since: date | None,
 ) -> list[ControlState]:
+    """States of one place: its own claims, and claims on an area that covers it (the whole area, the
+    aggregate it is part of), which a claim of its own on the same day or later overrides."""
     own_by_day: dict[date, list[Claim]] = defaultdict(list)
     for c in own:
         own_by_day[c.date].append(c)
     blanket_by_day: dict[date, list[Claim]] = defaultdict(list)
-    for c in blanket:
+    basis_of: dict[date, str] = {}
+    for c, basis in covering:
         blanket_by_day[c.date].append(c)
+        basis_of.setdefault(c.date, basis)
+    blanket = [c for c, _ in covering]
     # Claims dated before the window still set the state at its start.
     last_own = max((d for d in own_by_day if d < days[0]), default=None)
     last_blanket = max((d for d in blanket_by_day if d < days[0]), default=None)
@@ -281,7 +298,7 @@ def _place_states(
             status, disputed, ids, basis = initial, False, (), "default"
         elif last_blanket is not None and (last_own is None or last_blanket > last_own):
             claims = blanket_by_day[last_blanket]
-            (status, disputed), ids, basis = _decide(claims), _ids(claims), "whole east bank"
+            (status, disputed), ids, basis = _decide(claims), _ids(claims), basis_of[last_blanket]
         else:
             claims = own_by_day[last_own]
             (status, disputed), ids, basis = _decide(claims), _ids(claims), "claim"

@@ -49,7 +49,11 @@ COLUMNS = [
     "sources",
     "research_id",
     "aliases",
+    "west_bank_evidence",
+    "part_of",
 ]
+WEST = ROOT.parent / "shared" / "west-mosul" / "west_places.csv"
+VILLAGES_OUTSIDE = {"al-kuba", "al-qawsyat", "al-bosaif"}
 
 PAREN = re.compile(r"\(([^)]*)\)")
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -287,6 +291,46 @@ def extra_rows() -> list[dict[str, str]]:
     return out
 
 
+def merge_west(rows: list[dict], path: Path) -> list[dict]:
+    """Merge the west-Mosul research gazetteer (``../shared/west-mosul/west_places.csv``): each west
+    place replaces the rows that already named it (``project_place_ids``: a named ``west_bank`` row
+    with the same id, MSF-derived ``west_bank_or_edge`` rows), whose ids live on as aliases, so a
+    place id means the same place in every campaign. West rows go after the others."""
+    if not path.exists():
+        print(f"note: {path} not found; west-bank rows kept as they are")
+        return rows
+    with path.open(encoding="utf-8") as f:
+        west = list(csv.DictReader(f))
+    by_id = {r["place_id"]: r for r in rows}
+    taken: set[str] = set()
+    merged = []
+    for w in west:
+        row = {c: (w.get(c) or "") for c in COLUMNS}
+        row["research_id"] = "west-mosul/west_places.csv"
+        old = [i.strip() for i in (w.get("project_place_ids") or "").split(";") if i.strip()]
+        aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+        for pid in old:
+            if pid not in by_id:
+                continue
+            assert by_id[pid]["scope"] != "east_bank", f"{pid}: a west place cannot replace an east-bank row"
+            taken.add(pid)
+            aliases += [a.strip() for a in by_id[pid]["aliases"].split("|") if a.strip()]
+            if pid != w["place_id"]:
+                aliases.append(pid)
+        row["aliases"] = " | ".join(dict.fromkeys(a for a in aliases if a != w["place_id"]))
+        merged.append(row)
+    west_ids = {r["place_id"] for r in merged}
+    kept = [r for r in rows if r["place_id"] not in taken]
+    for r in kept:  # the west research: "villages outside the city and not here"
+        if r["place_id"] in VILLAGES_OUTSIDE and r["scope"] == "west_bank_or_edge":
+            r["scope"] = "outside_city"
+            r["notes"] = (r["notes"] + "; " if r["notes"] else "") + \
+                "a village outside the city (../shared/west-mosul/README.md)"
+    clash = west_ids & {r["place_id"] for r in kept}
+    assert not clash, f"west ids clash with other rows: {sorted(clash)}"
+    return kept + merged
+
+
 def main(research: Path = DEFAULT_RESEARCH) -> None:
     east_by_id = {r["place_id"]: r for r in east_rows(research)}
     for row in east_by_id.values():
@@ -300,6 +344,7 @@ def main(research: Path = DEFAULT_RESEARCH) -> None:
     ids = [r["place_id"] for r in east]
     assert len(ids) == len(set(ids)), "duplicate east-bank ids"
     rows = east + out_of_scope_rows(research, set(ids)) + [r for r in extras if r["scope"] != "east_bank"]
+    rows = merge_west(rows, WEST)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     tmp = OUT.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as f:

@@ -20,7 +20,6 @@ real ones; a place no report names yet is shown as *assumed* IS-held (east Mosul
 from June 2014), faint and counted apart from reported states."""),
     ("code", """from datetime import date
 
-from mosulmap import settings
 from mosulmap.explore import Explorer
 
 ex = Explorer.load()  # bundled curated claims + claims extracted from the bundled articles
@@ -57,9 +56,9 @@ reported, since, disputed, last report, the shape's source and confidence) in EP
 `.plot()`, `.explore()` or a join with your own layers. Here, the area each side held on 1 Jan 2017,
 computed in UTM 38N (EPSG:32638), with the front line of that day."""),
     ("code", """day = ex.state_frame(date(2017, 1, 1))
-drawn = day[day.geometry.notna() & (day["geometry_confidence"] != "marker")].to_crs(settings.METRIC_CRS)
+drawn = day[day.geometry.notna() & (day["geometry_confidence"] != "marker")].to_crs(ex.campaign.metric_crs)
 print((drawn.assign(km2=drawn.area / 1e6).groupby("shown")["km2"].sum().round(1)).to_string())
-front = ex.front_line(date(2017, 1, 1)).to_crs(settings.METRIC_CRS)
+front = ex.front_line(date(2017, 1, 1)).to_crs(ex.campaign.metric_crs)
 print(f"front line: {front.length.sum() / 1000:.1f} km")
 ax = day.plot(column="shown", legend=True, figsize=(6, 6), missing_kwds={"color": "none"})
 ex.front_line(date(2017, 1, 1)).plot(ax=ax, color="black", linewidth=2);"""),
@@ -78,7 +77,7 @@ One call loads them and everything above re-runs on them: `Explorer.load(claims=
 `Explorer.load(polygons="districts.gpkg")`, or both. Claims files use the columns of
 `data/claims/east_mosul_claims.csv` (see the README); polygons can be any vector format and CRS
 with a name column. Here, as an example, the curated claims alone, without the extracted ones:"""),
-    ("code", """mine = Explorer.load(claims=settings.BUNDLED_CLAIMS, corpus=None)
+    ("code", """mine = Explorer.load(claims=ex.campaign.claims, corpus=None)
 print(len(mine.inputs.claims.claims), "claims;", len(mine.disputed()), "disputed neighbourhood-days")
 mine.counts().tail(3)"""),
 ]

@@ -12,7 +12,7 @@ GOOD = "c1,2016-11-04,exact,Karama,Karama,gov_control,captured,CTS,Alalam,2016-1
 
 @pytest.fixture(scope="module")
 def curated(resolver):
-    return load_claims(settings.DEFAULT_CLAIMS, resolver)
+    return load_claims((settings.DATA_DIR / "claims" / "east_mosul_claims.csv"), resolver)
 
 
 def test_curated_dataset_loads_as_it_is(curated):

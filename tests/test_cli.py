@@ -20,7 +20,7 @@ def test_resolve_prints_each_name_with_its_polygon_or_an_honest_answer():
 
 
 def test_resolve_json_is_one_object_per_name():
-    result = CliRunner().invoke(main, ["resolve", "--json", "Kokjali", "Zanjili", "Sawah"])
+    result = CliRunner().invoke(main, ["resolve", "--json", "Kokjali", "Zanjili", "Zarqawi"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["status"] for r in rows] == ["resolved", "out_of_scope", "unresolved"]

@@ -8,7 +8,7 @@ from mosulmap.claims import DatePrecision, Status, load_claims
 from mosulmap.cli import main
 from mosulmap.extract import clean_text, extract_file, extract_text, split_sentences
 
-CORPUS = settings.DEFAULT_CORPUS
+CORPUS = (settings.DATA_DIR / "corpus")
 
 ALALAM = CORPUS / "alalam_2016-11-04_east_mosul_six_districts.txt"
 K24 = CORPUS / "kurdistan24_is_admits_losing_territory.txt"

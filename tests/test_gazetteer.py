@@ -3,14 +3,14 @@ import csv
 import pytest
 
 from mosulmap.errors import InputError
-from mosulmap.gazetteer import Scope, load_extent, load_gazetteer
+from mosulmap.gazetteer import load_extent, load_gazetteer
 
 
 def test_bundled_gazetteer_holds_every_research_row(gazetteer):
     east = gazetteer.neighbourhoods()
     # 102 research rows, two pairs merged, Shuhada and Bisan added
     assert len(east) == 102 - 2 + 2
-    assert [p.place_id for p in gazetteer.east_bank() if p.is_whole_area] == ["east-mosul"]
+    assert [p.place_id for p in gazetteer.mapped() if p.is_whole_area] == ["east-mosul"]
     assert sum(p.has_point for p in east) == 36 + 49 - 2  # estimates for merged elam/majmua not used
     karkukli = gazetteer["karkukli"]
     assert karkukli.has_point and "Karkojli" in karkukli.variants
@@ -28,7 +28,7 @@ def test_merged_places_keep_their_old_ids_and_names(gazetteer, resolver):
 
 
 def test_added_rows_shuhada_bisan_and_places_outside_mosul(gazetteer, resolver):
-    assert gazetteer["shuhada-east"].scope is Scope.EAST_BANK and not gazetteer["shuhada-east"].has_point
+    assert gazetteer["shuhada-east"].scope == "east_bank" and not gazetteer["shuhada-east"].has_point
     assert resolver.resolve("Shuhada").place_id == "shuhada-east"
     assert resolver.resolve("بيسان").place_id == "bisan"
     for city in ("Baghdad", "Erbil", "Kirkuk", "Tikrit", "Raqqa", "بغداد"):
@@ -37,17 +37,17 @@ def test_added_rows_shuhada_bisan_and_places_outside_mosul(gazetteer, resolver):
 
 
 def test_out_of_scope_places_are_flagged(gazetteer):
-    assert gazetteer["zanjili"].scope is Scope.WEST_BANK
-    assert gazetteer["bartella"].scope is Scope.OUTSIDE_CITY
-    assert gazetteer["bab-sinjar"].scope is Scope.WEST_BANK
-    assert all(p.scope is Scope.EAST_BANK for p in gazetteer.east_bank())
+    assert gazetteer["zanjili"].scope == "west_bank"
+    assert gazetteer["bartella"].scope == "outside_city"
+    assert gazetteer["bab-sinjar"].scope == "west_bank"
+    assert all(p.scope == "east_bank" for p in gazetteer.mapped())
 
 
 def test_points_lie_inside_the_east_bank_extent(gazetteer):
     extent = load_extent()
     points = gazetteer.points()
     assert points.within(extent).all()
-    west = [p for p in gazetteer if p.scope is Scope.WEST_BANK_OR_EDGE and p.has_point]
+    west = [p for p in gazetteer if p.scope == "west_bank_or_edge" and p.has_point]
     assert west and all(not extent.contains(gazetteer.points(None).set_index("place_id").geometry[p.place_id])
                         for p in west[:10])
 
@@ -66,7 +66,7 @@ def test_bad_rows_are_reported_with_file_and_line(tmp_path):
                              ["a", "B", "", "", "east_bank", "36.3", "43.2"]])
     with pytest.raises(InputError, match=r"places.csv:3: column 'place_id': duplicate"):
         load_gazetteer(path)
-    path = _write(tmp_path, [["a", "A", "", "", "north_bank", "36.3", "43.2"]])
+    path = _write(tmp_path, [["a", "A", "", "", "North bank", "36.3", "43.2"]])
     with pytest.raises(InputError, match=r"places.csv:2: column 'scope'"):
         load_gazetteer(path)
     path = _write(tmp_path, [["a", "A", "", "", "east_bank", "x", "43.2"]])

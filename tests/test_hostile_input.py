@@ -18,12 +18,15 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from mosulmap import pipeline, settings
+from mosulmap import pipeline
+from mosulmap.campaign import load_campaign
 from mosulmap.claims import claims_csv, load_claims, read_claims, write_claims
 from mosulmap.cli import main
 from mosulmap.errors import InputError
 from mosulmap.extract import extract_text
 from mosulmap.polygons import build_polygons, import_user_polygons
+
+METRIC_CRS = load_campaign().metric_crs  # the default campaign's (UTM 38N)
 
 HEADER = "claim_id,date,date_precision,place_as_written,status,event,actor,source,quote,note\n"
 END = date(2016, 11, 6)
@@ -242,7 +245,7 @@ def test_overlapping_user_polygons_are_trimmed_and_reported(tmp_path, resolver, 
     polygons, report = build_polygons(path, resolver=resolver)
     user = polygons[polygons["geometry_source"].str.startswith("user")]
     assert len(user) == 2
-    metric = user.to_crs(settings.METRIC_CRS).geometry
+    metric = user.to_crs(METRIC_CRS).geometry
     assert abs(sum(metric.area) - metric.union_all().area) < 1.0  # m²: nothing overlaps any more
     assert any("overlap" in w and "karama" in w for w in report.warnings)
 
@@ -256,7 +259,7 @@ def test_derived_cells_covered_by_user_polygons_are_noted(tmp_path, resolver, ga
 def test_polygons_far_from_mosul_are_rejected(tmp_path, resolver):
     brazil = shapely.box(-47.9, -15.8, -47.8, -15.7)
     report = import_user_polygons(_user(tmp_path, ["Karama"], [brazil]), resolver)
-    assert not report.matched and "outside east Mosul" in report.rejected[0][2]
+    assert not report.matched and "outside East Mosul" in report.rejected[0][2]
 
 
 def test_build_polygons_takes_a_name_column_and_layer(tmp_path, gazetteer):

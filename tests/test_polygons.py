@@ -4,6 +4,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from mosulmap import settings
+from mosulmap.campaign import load_campaign
 from mosulmap.errors import InputError
 from mosulmap.gazetteer import load_extent
 from mosulmap.io import geojson_text
@@ -15,6 +16,8 @@ from mosulmap.polygons import (
     merge_polygons,
 )
 
+METRIC_CRS = load_campaign().metric_crs  # the default campaign's (UTM 38N)
+
 
 @pytest.fixture(scope="module")
 def derived(gazetteer):
@@ -22,7 +25,7 @@ def derived(gazetteer):
 
 
 def test_each_point_gets_a_shape_as_sure_as_the_point(derived, gazetteer):
-    with_points = {p.place_id for p in gazetteer.east_bank() if p.has_point}
+    with_points = {p.place_id for p in gazetteer.mapped() if p.has_point}
     assert set(derived["place_id"]) == with_points
     by_id = derived.set_index("place_id")
     expected = {"sourced": "approximate", "relation_estimate": "estimated", "sector_estimate": "marker",
@@ -41,9 +44,9 @@ def test_cells_contain_their_point_stay_in_the_extent_and_do_not_overlap(derived
     points = gazetteer.points().set_index("place_id").geometry
     for pid, geom in zip(derived["place_id"], derived.geometry):
         assert geom.contains(points[pid]), pid
-    extent = gpd.GeoSeries([load_extent()], crs=4326).to_crs(settings.METRIC_CRS).iloc[0]
+    extent = gpd.GeoSeries([load_extent()], crs=4326).to_crs(METRIC_CRS).iloc[0]
     cells = derived[derived["geometry_confidence"] != "marker"]
-    metric = cells.to_crs(settings.METRIC_CRS).geometry.tolist()
+    metric = cells.to_crs(METRIC_CRS).geometry.tolist()
     assert max(g.difference(extent).area for g in metric if g is not None) < 1.0  # square metres
     overlap = sum(a.intersection(b).area for i, a in enumerate(metric) for b in metric[i + 1:])
     assert overlap < 1.0  # square metres: rounding only
@@ -54,13 +57,13 @@ def test_sector_estimates_do_not_carve_their_neighbours(gazetteer):
     with_markers = derive_polygons(gazetteer).set_index("place_id")
     markers = with_markers[with_markers["geometry_confidence"] == "marker"]
     assert len(markers) > 20
-    assert markers.to_crs(settings.METRIC_CRS).area.max() <= 3.1416 * MARKER_RADIUS_M**2 * 1.001
-    cells = with_markers[with_markers["geometry_confidence"] != "marker"].to_crs(settings.METRIC_CRS)
+    assert markers.to_crs(METRIC_CRS).area.max() <= 3.1416 * MARKER_RADIUS_M**2 * 1.001
+    cells = with_markers[with_markers["geometry_confidence"] != "marker"].to_crs(METRIC_CRS)
     assert cells.area.sum() > 30e6  # the cells still tile most of the east bank
 
 
 def test_radius_caps_edge_cells(gazetteer):
-    small = derive_polygons(gazetteer, max_radius_m=500, sourced=None).to_crs(settings.METRIC_CRS)
+    small = derive_polygons(gazetteer, max_radius_m=500, sourced=None).to_crs(METRIC_CRS)
     assert small.area.max() <= 3.1416 * 500**2 * 1.001
 
 
@@ -77,7 +80,7 @@ def _user_file(tmp_path, rows, crs="EPSG:32638", name="name", driver="GPKG"):
 
 
 def _square_around(gazetteer, place_id, half=300.0):
-    p = gazetteer.points().set_index("place_id").to_crs(settings.METRIC_CRS).geometry[place_id]
+    p = gazetteer.points().set_index("place_id").to_crs(METRIC_CRS).geometry[place_id]
     return shapely.box(p.x - half, p.y - half, p.x + half, p.y + half)
 
 
@@ -96,7 +99,7 @@ def test_user_polygons_replace_derived_ones(tmp_path, resolver, derived, gazette
     merged = merge_polygons(derived, report.polygons).set_index("place_id")
     assert merged.loc["gogjali", "geometry_source"] == "user: user.gpkg"
     assert merged.loc["gogjali", "geometry"].equals_exact(
-        gpd.GeoSeries([sq], crs=settings.METRIC_CRS).to_crs(4326).iloc[0], 1e-9)
+        gpd.GeoSeries([sq], crs=METRIC_CRS).to_crs(4326).iloc[0], 1e-9)
     assert merged.loc["karama", "geometry_source"] == "derived"
     user_union = merged.loc[["gogjali", "zuhur"]].geometry.union_all()
     others = merged.drop(index=["gogjali", "zuhur"]).geometry

@@ -1,7 +1,8 @@
 import pytest
 
-from mosulmap.gazetteer import Scope
-from mosulmap.resolver import FUZZY_ACCEPT, MatchStatus, Method, Resolver
+from mosulmap.gazetteer import load_gazetteer
+from mosulmap.normalize import normalise
+from mosulmap.resolver import FUZZY_ACCEPT, MatchStatus, Method, Resolver, _names_a_building
 
 
 def _one_place(resolver, names):
@@ -21,7 +22,7 @@ def test_karkukli_and_zuhur_spellings(resolver, gazetteer):
     assert _one_place(resolver, ["Zohour", "Zuhur", "al-Zuhoor", "حي الزهور"]) == {"zuhur"}
 
 
-@pytest.mark.parametrize("name", ["Tisaee", "Zarqawi", "Sawah"])
+@pytest.mark.parametrize("name", ["Tisaee", "Zarqawi", "Bawabat Narkal"])
 def test_names_with_no_gazetteer_entry_are_unresolved(resolver, name):
     match = resolver.resolve(name)
     assert match.status is MatchStatus.UNRESOLVED
@@ -33,7 +34,7 @@ def test_west_bank_name_is_not_forced_onto_the_east_bank(resolver, gazetteer):
     match = resolver.resolve("Zanjili")
     assert match.status is MatchStatus.OUT_OF_SCOPE
     assert "west bank" in match.reason
-    assert all(gazetteer[p].scope is not Scope.EAST_BANK for p in match.place_ids)
+    assert all(gazetteer[p].scope != "east_bank" for p in match.place_ids)
     assert resolver.resolve("Bartella").status is MatchStatus.OUT_OF_SCOPE
 
 
@@ -79,11 +80,29 @@ def test_every_gazetteer_spelling_finds_its_own_place(resolver, gazetteer):
     misses = [(pid, n, m) for (pid, n), m in zip(names, matches) if pid not in m.place_ids]
     # The only exceptions, each by design: an ordinary word on its own (bare الشرطة is "the police"),
     # a variant that names a building (the Nabi Younis shrine), and a name shared by two places.
+    # A name on both banks (Shuhada, Nasr) finds the campaign's own bank's place.
+    mapped = {normalise(n) for p in gazetteer.mapped() for n in p.names}
     for pid, name, match in misses:
-        assert "ordinary word" in match.reason or name.endswith("shrine"), (pid, name, match.status)
+        assert "ordinary word" in match.reason or _names_a_building(name, gazetteer[pid]) or (
+            normalise(name) in mapped and gazetteer[pid].scope != "east_bank"), (pid, name, match.status)
     assert {n for _, n, _ in misses} >= {"الشرطة"}
-    shared = resolver.resolve("Nasr")
-    assert shared.status is MatchStatus.AMBIGUOUS and set(shared.place_ids) == {"nasr", "nasr-west"}
+
+
+@pytest.mark.parametrize("campaign, expected", [("east-mosul", ("nasr",)), ("west-mosul", ("nasr-west",)),
+                                                ("mosul", ("nasr", "nasr-west"))])
+def test_a_name_on_both_banks_means_the_campaigns_own_bank(campaign, expected):
+    resolver = Resolver(load_gazetteer(campaign=campaign))
+    for name in ("Nasr", "Shuhada"):
+        match = resolver.resolve(name)
+        if len(expected) == 2:  # the whole city: both banks are mapped, the name alone cannot say which
+            assert match.status is MatchStatus.AMBIGUOUS and len(match.place_ids) == 2, (campaign, name)
+        elif name == "Nasr":
+            assert match.status is MatchStatus.RESOLVED and match.place_ids == expected
+        else:
+            assert match.status is MatchStatus.RESOLVED and resolver.gazetteer.in_scope(
+                resolver.gazetteer[match.place_id])
+    # A village of the same name outside the city keeps a name ambiguous in any campaign.
+    assert resolver.resolve("Faisaliya").status is MatchStatus.AMBIGUOUS or campaign == "west-mosul"
 
 
 def test_varied_spellings_by_class(resolver):
@@ -111,7 +130,8 @@ def test_varied_spellings_by_class(resolver):
 
 
 def test_out_of_scope_spellings_never_resolve_to_an_east_bank_place(resolver, gazetteer):
-    outside = [n for p in gazetteer if p.scope is not Scope.EAST_BANK for n in p.names]
+    own = {normalise(n) for p in gazetteer.mapped() for n in p.names}  # names on both banks: this bank's place
+    outside = [n for p in gazetteer if p.scope != "east_bank" for n in p.names if normalise(n) not in own]
     for match in resolver.resolve_many(outside):
         assert match.status is not MatchStatus.RESOLVED, match.query
 
@@ -139,6 +159,6 @@ def test_batch_matches_one_by_one(resolver, gazetteer):
 
 
 def test_a_custom_gazetteer_is_honoured(gazetteer):
-    only_east = type(gazetteer)(gazetteer.east_bank())
+    only_east = type(gazetteer)(gazetteer.mapped())
     match = Resolver(only_east).resolve("Zanjili")
     assert match.status is not MatchStatus.RESOLVED

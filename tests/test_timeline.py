@@ -3,9 +3,10 @@ from datetime import date
 import pytest
 
 from mosulmap import settings
+from mosulmap.campaign import load_campaign
 from mosulmap.claims import Claim, DatePrecision, Status, load_claims
 from mosulmap.errors import MosulmapError
-from mosulmap.timeline import IS_TOOK_MOSUL, ControlStatus, build_timeline
+from mosulmap.timeline import ControlStatus, build_timeline
 
 D = date
 
@@ -29,7 +30,8 @@ def tl_factory(gazetteer):
 def test_default_is_is_held_since_june_2014(tl_factory):
     tl = tl_factory([])
     s = tl.state("karama", D(2016, 11, 5))
-    assert (s.status, s.since, s.claim_ids, s.basis) == (ControlStatus.IS_CONTROL, IS_TOOK_MOSUL, (), "default")
+    since = load_campaign().initial_since
+    assert (s.status, s.since, s.claim_ids, s.basis) == (ControlStatus.IS_CONTROL, since, (), "default")
     unknown = tl_factory([], initial=ControlStatus.UNKNOWN).state("karama", D(2016, 11, 5))
     assert unknown.status is ControlStatus.UNKNOWN and unknown.since is None
 
@@ -41,7 +43,7 @@ def test_latest_claim_sets_the_state_and_retakes_stay_visible(tl_factory):
               claim("d", D(2016, 11, 8), "karama", Status.GOV_CONTROL)]
     tl = tl_factory(claims)
     seq = [(s.status.value, s.since, s.claim_ids) for s in tl.states["karama"]]
-    assert seq[0] == ("is_control", IS_TOOK_MOSUL, ())
+    assert seq[0] == ("is_control", load_campaign().initial_since, ())
     assert seq[1] == ("contested", D(2016, 11, 2), ("a",))
     assert seq[4] == ("gov_control", D(2016, 11, 4), ("b",))
     assert seq[5] == ("is_control", D(2016, 11, 6), ("c",))  # the retake is kept
@@ -106,7 +108,7 @@ def test_unplaced_claims_are_ignored_and_bad_windows_rejected(tl_factory, gazett
 
 
 def test_real_claims_end_with_the_east_bank_retaken(resolver):
-    claims = load_claims(settings.DEFAULT_CLAIMS, resolver).claims
+    claims = load_claims((settings.DATA_DIR / "claims" / "east_mosul_claims.csv"), resolver).claims
     tl = build_timeline(claims, resolver.gazetteer)
     assert (tl.start, tl.end) == (D(2016, 10, 17), D(2017, 1, 24))
     first = tl.on(tl.start)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from mosulmap import settings
+from mosulmap.campaign import current as current_campaign
+from mosulmap.campaign import using
 from mosulmap.claims import Claim, DatePrecision, Status, claim_prefix
 from mosulmap.dates import MONTHS, DateFinding, find_dateline, infer_publication
 from mosulmap.errors import InputError
@@ -48,7 +49,6 @@ from mosulmap.resolver import MatchStatus, Resolver
 
 LANDMARK_HEAD = compile_folded(r"\b(university|palace|hotel|airport|stadium|campus)s?\b", re.I)
 MAX_SENTENCE = 1500  # characters; longer "sentences" are data or markup, not prose
-LATEST_PUBLICATION = date(2017, 12, 31)
 
 
 @dataclass
@@ -86,8 +86,9 @@ class ArticleResult:
 # -- dates of the article -------------------------------------------------------------------------
 
 def _plausible(value: date, metadata: date | None) -> bool:
-    latest = metadata or LATEST_PUBLICATION
-    return settings.CAMPAIGN_START - timedelta(days=30) <= value <= latest
+    campaign = current_campaign()
+    latest = metadata or campaign.claims_latest
+    return campaign.start - timedelta(days=30) <= value <= latest
 
 
 def _numeric_date(text: str) -> date | None:
@@ -249,7 +250,7 @@ def _phase_starts(state: _Article, sentences: list[str], story: date) -> None:
         for clause in split_clauses(sentence):
             if BACKGROUND.search(clause.text) and CAMPAIGN_NOUNS.search(clause.text):
                 found = state.when(find_timexes(clause.text), story)
-                if found and found.value > settings.CAMPAIGN_START:
+                if found and found.value > current_campaign().start:
                     state.phase_starts.append(found.value)
 
 
@@ -549,6 +550,12 @@ def extract_text(
     -------
     ArticleResult
     """
+    with using(resolver.gazetteer.campaign):  # date windows are the campaign's
+        return _extract_text(text, resolver, source, published, publisher, title, id_prefix, fallback_published)
+
+
+def _extract_text(text: str, resolver: Resolver, source: str, published: date | None, publisher: str,
+                  title: str | None, id_prefix: str | None, fallback_published: date | None) -> ArticleResult:
     layout = parse_layout(text)
     finding = publication_date(layout, published, fallback_published)
     result = ArticleResult(source=source, title=title or layout.headline, published=finding,

@@ -15,10 +15,11 @@ import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
-from mosulmap import settings
+from mosulmap.campaign import current as current_campaign
 from mosulmap.extract.lexicon import NOT_PLACES, PLACE_NOUNS
 from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 from mosulmap.resolver import Match, MatchStatus, Resolver
@@ -44,8 +45,24 @@ ARABIC_ANCHOR = compile_folded(
 ARABIC_COLON_LIST = compile_folded(r"(?:أحياء|مناطق)[^.:؛]{0,80}?:")
 ARABIC_APPROACH = compile_folded(r"(?<![\u0621-\u064A])(?:نحو|باتجاه|اتجاه|قرب|بالقرب|مشارف|أطراف|تخوم|مداخل)"
                                  r"(?![\u0621-\u064A])")
-ARABIC_WHERE = compile_folded(r"(?:في\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?(?:\s+(?:ال)?(?:شرقي|غربي|شمالي|جنوبي))?"
-                              r"\s+(?:مدينة\s+)?(?:الموصل|المدينة)(?![\u0621-\u064A])")
+
+
+@lru_cache(maxsize=8)
+def arabic_where(city_names: tuple[str, ...]) -> re.Pattern[str]:
+    """"north of (the city of) Mosul / of the city": a bearing, for the campaign's Arabic city names."""
+    cities = "|".join(re.escape(n) for n in sorted(city_names, key=len, reverse=True) if has_arabic(n))
+    return compile_folded(r"(?:في\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?(?:\s+(?:ال)?(?:شرقي|غربي|شمالي|جنوبي))?"
+                          rf"\s+(?:مدينة\s+)?(?:{cities + '|' if cities else ''}المدينة)(?![\u0621-\u064A])")
+
+
+def _not_places() -> frozenset[str]:
+    campaign = current_campaign()
+    return _not_places_of(campaign.city_names + campaign.not_places)
+
+
+@lru_cache(maxsize=8)
+def _not_places_of(words: tuple[str, ...]) -> frozenset[str]:
+    return NOT_PLACES | {w.lower() for w in words}
 ARABIC_TOKEN = compile_folded(r"[\u0621-\u065F\u0660-\u0669\u0671-\u06D3\u0640A-Za-z0-9]+")  # not ، or ؛
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
 
@@ -88,12 +105,13 @@ def _translated_names(resolver: Resolver) -> tuple[re.Pattern[str] | None, dict[
     """Names as a word-by-word machine translation renders them ("the health neighbourhood" for حي
     الصحة), from ``gazetteer/translated_names.csv``: a gloss names a place only beside a word for
     neighbourhood, since on its own it is an ordinary word."""
-    path = settings.TRANSLATED_NAMES_CSV
-    if not path.exists():
+    path = resolver.gazetteer.campaign.translated_names
+    if path is None or not path.exists():
         return None, {}
     with path.open(encoding="utf-8") as handle:
         glosses = {r["gloss"].strip().lower(): r["place_id"].strip() for r in csv.DictReader(handle)
-                   if r.get("gloss") and r.get("place_id", "").strip() in resolver.gazetteer}
+                   if r.get("gloss") and r.get("place_id", "").strip() in resolver.gazetteer
+                  and resolver.gazetteer.in_scope(resolver.gazetteer[r["place_id"].strip()])}
     if not glosses:
         return None, {}
     words = "|".join(re.escape(g) for g in sorted(glosses, key=len, reverse=True))
@@ -187,7 +205,7 @@ def looks_like_name(text: str, listed: bool = False) -> bool:
             return len(words) > 1
         return listed and words[0].lstrip("و").startswith("ال") and words[-1] not in ARABIC_PLACE_WORDS
     bare = re.sub(r"^(?:al|el)[-\s]", "", text)
-    return bool(bare) and bare[0].isupper() and text.lower() not in NOT_PLACES
+    return bool(bare) and bare[0].isupper() and text.lower() not in _not_places()
 
 
 def _role(clause: str, start: int, end: int) -> str:
@@ -296,7 +314,7 @@ class Scanner:
                 if not first and tokens[k].group(0) == "و":  # "و «المثنى»": the quote left و standing alone
                     k, previous_end, conjunction = k + 1, tokens[k].end(), True
                     continue
-                where_to = ARABIC_WHERE.match(text, tokens[k].start())
+                where_to = arabic_where(current_campaign().city_names).match(text, tokens[k].start())
                 if not first and where_to and not conjunction:
                     # "حيي الوحدة جنوب شرقي الموصل والبريد": a place's bearing stands between two items
                     k = next((j for j, t in enumerate(tokens) if t.start() >= where_to.end()), len(tokens))

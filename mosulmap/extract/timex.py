@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from mosulmap import settings
+from mosulmap.campaign import current as current_campaign
 from mosulmap.claims import DatePrecision
 from mosulmap.dates import DAY_MONTH, DOTTED, ISO, MONTH_DAY, MONTHS, WEEKDAYS, DateFinding, campaign_year
 from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
@@ -237,4 +237,4 @@ def resolve(t: Timex, anchors: Anchors) -> DateFinding | None:
 
 def is_background_date(value: date) -> bool:
     """Days long before the offensive ("captured by IS in June 2014") date no event on the map."""
-    return value < settings.CAMPAIGN_START - timedelta(days=30)
+    return value < current_campaign().start - timedelta(days=30)

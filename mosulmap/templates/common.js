@@ -8,10 +8,10 @@ function mosulmapBase(map, D) {
         style: {color: "#9e9e9e", weight: 1, fillColor: "#f7f5ef", fillOpacity: 1}}).addTo(map);
     L.geoJSON(D.river, {interactive: false, style: {color: "#5b9bd5", weight: 5, opacity: 0.9}}).addTo(map);
     if (D.riverLabel) {
-        L.marker(D.riverLabel, {interactive: false, icon: L.divIcon({className: "mm-river", html: "Tigris", iconSize: null})}).addTo(map);
+        L.marker(D.riverLabel, {interactive: false, icon: L.divIcon({className: "mm-river", html: D.riverName, iconSize: null})}).addTo(map);
     }
     if (D.westLabel) {
-        L.marker(D.westLabel, {interactive: false, icon: L.divIcon({className: "mm-west", html: "West Mosul<br>(not mapped)", iconSize: null})}).addTo(map);
+        L.marker(D.westLabel, {interactive: false, icon: L.divIcon({className: "mm-west", html: D.westName, iconSize: null})}).addTo(map);
     }
     var narrow = map.getSize().x < 600;  // a phone: the boxes fold away, so the map needs little padding
     map.fitBounds(L.geoJSON(D.extent).getBounds(), narrow ? {paddingTopLeft: [4, 110], paddingBottomRight: [4, 150]}
