@@ -9,10 +9,8 @@ failed build leaves the previous output intact.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,7 +27,8 @@ from mosulmap.errors import MosulmapError
 from mosulmap.exports import area_chart, control_geojson, exports, geopackage
 from mosulmap.extract import ArticleResult, extract_files
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
-from mosulmap.io import UMASK, atomic_write_bytes, atomic_write_text
+from mosulmap.io import atomic_write_bytes, atomic_write_text
+from mosulmap.outdir import MARKER, check_out_dir, clean_leftovers, staging_dir, swap_in
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
 from mosulmap.render import (
     MapData,
@@ -42,8 +41,6 @@ from mosulmap.render import (
 from mosulmap.resolver import Resolver
 from mosulmap.snapshot import SnapshotRenderer
 from mosulmap.timeline import ControlStatus, build_timeline
-
-MARKER = ".mosulmap-output"
 
 
 @dataclass
@@ -203,85 +200,6 @@ class BuildResult:
     problems: list[MosulmapError] = field(default_factory=list)  # bad claim rows that were skipped
 
 
-def _check_out_dir(out: Path) -> None:
-    """Refuse to replace a folder that a build did not make (``--out .`` must not eat a repo)."""
-    if out.exists():
-        if not out.is_dir():
-            raise MosulmapError(f"{out}: output path exists and is not a folder")
-        entries = [p.name for p in out.iterdir() if p.name != ".gitkeep"]
-        if entries and MARKER not in entries:
-            raise MosulmapError(f"{out}: folder is not empty and was not written by mosulmap; choose another --out")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _leftovers(out: Path, kind: str) -> list[tuple[Path, int]]:
-    """This target's ``.OUT.build-PID-XXXX`` / ``.OUT.old-PID`` folders that a build marked as its
-    own, with their pid; names are compared literally (``--out 'dir/*'`` is no pattern) and a
-    user's ``.out.old-backup`` is not a leftover."""
-    pattern = re.compile(re.escape(f".{out.name}.{kind}-") + (r"(\d+)-[^/]+" if kind == "build" else r"(\d+)"))
-    found = []
-    for entry in sorted(out.parent.iterdir()):
-        m = pattern.fullmatch(entry.name)
-        if m and entry.is_dir() and not entry.is_symlink() and (entry / MARKER).is_file():
-            found.append((entry, int(m.group(1))))
-    return found
-
-
-def _clean_leftovers(out: Path) -> list[str]:
-    """Remove what a killed build left beside ``out``; bring the old output back if a crash fell
-    between the two renames of the swap. Returns notes on what was done."""
-    notes: list[str] = []
-    if not out.parent.is_dir():
-        return notes
-    for old, pid in _leftovers(out, "old"):
-        if pid != os.getpid() and _alive(pid):
-            continue
-        if not out.exists():
-            old.rename(out)
-            notes.append(f"recovered the previous output from {old.name} (a build had stopped mid-swap)")
-        else:
-            shutil.rmtree(old, ignore_errors=True)
-    for stale, pid in _leftovers(out, "build"):
-        if pid != os.getpid() and not _alive(pid):
-            shutil.rmtree(stale, ignore_errors=True)
-            notes.append(f"removed {stale.name}, left by a build that was stopped")
-    return notes
-
-
-def _staging_dir(out: Path) -> Path:
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
-    os.chmod(staging, 0o777 & ~UMASK)  # mkdtemp makes 0700; a web server must read the output
-    # Marked at once: a build killed at any point leaves a folder the next build knows as its own.
-    try:
-        atomic_write_text(staging / MARKER, "written by mosulmap build; the whole folder is replaced on rebuild\n")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    if out.exists():
-        for hidden in out.glob(".*"):
-            if hidden.is_file() and not (staging / hidden.name).exists():
-                shutil.copy2(hidden, staging / hidden.name)
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out)
-
-
 def build_summary(inputs: Inputs, data: MapData, days: list[date]) -> dict[str, object]:
     """The figures a reader of the build needs first, including what the map cannot show."""
     tl, gaz = data.timeline, data.gazetteer
@@ -362,8 +280,8 @@ def build(
     (default: the campaign's).
     """
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
-    cleaned = _clean_leftovers(out)
-    _check_out_dir(out)
+    cleaned = clean_leftovers(out)
+    check_out_dir(out)
     inputs = load_inputs(claims_files, corpus, polygons_file, strict=strict, name_column=name_column, layer=layer,
                          add_claims=add_claims, campaign=campaign)
     data = prepare(inputs, start, end, initial=initial, tiles=tiles)
@@ -374,7 +292,7 @@ def build(
         result.notes.append(inputs.polygon_report.summary())
     result.summary = build_summary(inputs, data, days)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = _staging_dir(out)
+    staging = staging_dir(out)
     try:
         lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
         for name in ("leaflet.js", "leaflet.css", "LICENSE"):
@@ -400,7 +318,7 @@ def build(
         atomic_write_bytes(staging / "area_by_day.png", area_chart(data))
         atomic_write_text(staging / "summary.json", json.dumps(result.summary, indent=1) + "\n")
         atomic_write_text(staging / "index.html", render_index(data, days, result.summary, snapshots, chart=True))
-        _swap_in(staging, out)
+        swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -410,7 +328,7 @@ def build(
 def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -> Path:
     """Render the map of one day into ``OUT/maps/DAY.html`` (plus the Leaflet files it needs)."""
     out = Path(out_dir or settings.OUTPUT_DIR)
-    _check_out_dir(out)  # a folder a build did not write is not ours to add to
+    check_out_dir(out)  # a folder a build did not write is not ours to add to
     inputs = load_inputs(**inputs_options)
     data = prepare(inputs)
     tl = data.timeline

@@ -318,7 +318,7 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_a_lost_swap_recovered(tmp_p
     (stale / pipeline.MARKER).write_text("staging")  # a build marks its staging folder at once
     # a crash between the two renames: the output is only under its .old name
     out.rename(tmp_path / f".out.old-{dead}")
-    notes = pipeline._clean_leftovers(out)
+    notes = pipeline.clean_leftovers(out)
     assert (out / "control.csv").exists() and not stale.exists()
     assert any("recovered" in n for n in notes) and any("removed" in n for n in notes)
     result = pipeline.build(out, claims_files=[claims], corpus=None, end=END, snapshots=False)
