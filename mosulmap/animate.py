@@ -41,6 +41,48 @@ def check_options(width: int, seconds_per_frame: float) -> None:
         raise MosulmapError(f"--seconds must be from {low:g} to {high:g} per frame (got {seconds_per_frame!r})")
 
 
+def shared_palette(first: Image.Image, data: MapData) -> Image.Image:
+    """A 256-colour palette: the state colours as the legend and the map draw them (each fill
+    opacity over the white legend box and over the map's ground), then the first frame's own
+    colours. Every frame is mapped to it, so a swatch keeps its colour from frame to frame."""
+    from matplotlib.colors import to_rgb
+
+    from mosulmap.style import ASSUMED_OPACITY, DISPUTED_EDGE, GEOMETRY_STYLES, shown_color
+    from mosulmap.timeline import SHOWN
+
+    initial = data.timeline.initial
+    disputed = tuple(round(255 * c) for c in to_rgb(DISPUTED_EDGE))
+    exact: list[tuple[int, ...]] = [(0, 0, 0), (255, 255, 255), disputed]
+    opacities = {o for o, *_ in GEOMETRY_STYLES.values()} | {ASSUMED_OPACITY}
+    for key in SHOWN:
+        rgb = to_rgb(shown_color(key, initial))
+        for ground in ((1.0, 1.0, 1.0), to_rgb("#f4f1ea")):
+            for alpha in sorted(opacities):
+                exact.append(tuple(round(255 * (alpha * c + (1 - alpha) * g)) for c, g in zip(rgb, ground)))
+    exact = list(dict.fromkeys(exact))[:96]
+    free = 256 - len(exact)
+    rest = first.quantize(colors=free, method=Image.Quantize.MEDIANCUT).getpalette()[:3 * free]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([v for rgb in exact for v in rgb] + rest + [0] * (768 - 3 * len(exact) - len(rest)))
+    return palette
+
+
+def to_palette(frame: np.ndarray, palette: Image.Image) -> Image.Image:
+    """An RGB frame mapped to the nearest colour of ``palette`` exactly (Pillow's own mapping
+    rounds colours, so a legend swatch could drift between frames)."""
+    colours = np.asarray(palette.getpalette()[:768], dtype=np.int32).reshape(-1, 3)
+    packed = (frame[..., 0].astype(np.int32) << 16) | (frame[..., 1].astype(np.int32) << 8) | frame[..., 2]
+    unique, inverse = np.unique(packed.ravel(), return_inverse=True)
+    rgb = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1)
+    nearest = np.empty(len(unique), dtype=np.uint8)
+    for start in range(0, len(unique), 4096):  # bounded memory: 4096 colours x 256 entries at a time
+        block = rgb[start:start + 4096]
+        nearest[start:start + 4096] = ((block[:, None, :] - colours[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+    image = Image.fromarray(nearest[inverse].reshape(packed.shape), mode="P")
+    image.putpalette(palette.getpalette()[:768])
+    return image
+
+
 def iter_frames(data: MapData, days: Iterable[date], width: int = WEB_WIDTH,
                 progress: bool = False) -> Iterator[np.ndarray]:
     """RGB frames, one per day, all of one size (even sides, as H.264 needs), drawn one at a time."""
@@ -78,16 +120,19 @@ def write_animation(data: MapData, days: Iterable[date], out_dir: str | Path, st
     gif_path, mp4_path = out_dir / f"{stem}.gif", out_dir / f"{stem}.mp4"
     tmp_mp4 = out_dir / f".{stem}.mp4.{os.getpid()}.tmp.mp4"
     paletted: list[Image.Image] = []
+    palette: Image.Image | None = None
     try:
         writer = None
         for frame in iter_frames(data, days, width, progress):
+            if palette is None:  # one palette for every frame, holding the legend's colours exactly
+                palette = shared_palette(Image.fromarray(frame), data)
             if writer is None:
                 writer = imageio_ffmpeg.write_frames(str(tmp_mp4), (frame.shape[1], frame.shape[0]),
                                                      fps=1 / seconds_per_frame, codec="libx264",
                                                      macro_block_size=2, ffmpeg_log_level="error")
                 writer.send(None)
             writer.send(np.ascontiguousarray(frame))
-            paletted.append(Image.fromarray(frame).quantize(colors=255, method=Image.Quantize.MEDIANCUT))
+            paletted.append(to_palette(frame, palette))
         writer.close()
         buffer = io.BytesIO()
         paletted[0].save(buffer, format="GIF", save_all=True, append_images=paletted[1:],

@@ -76,6 +76,8 @@ class Campaign:
     latest: date | None = None
     area_label: str = "the mapped area"  # "the east bank"
     description: str = ""
+    front_outside: str = "gov_control"  # the state of the ground beyond the extent, for the front line
+    river_is_front: bool = False
     prefer_over: tuple[str, ...] = ()  # a name shared with places of these scopes means the campaign's own
     parts: tuple[str, ...] = ()  # campaigns whose shapes this one joins (the whole city: both banks)
 
@@ -239,6 +241,8 @@ def _read(manifest: Path) -> Campaign:
         city_names=strings("names", "city"),
         not_places=strings("names", "not_places"),
         prefer_over=strings("area", "prefer_over"),
+        front_outside=get("front", "outside", str, default="gov_control"),
+        river_is_front=get("front", "river_is_front", bool, default=False),
         parts=tuple(p if p in bundled() else str((folder / p).resolve()) for p in strings(None, "parts")),
     )
     if campaign.metric_crs_code:

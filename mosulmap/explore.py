@@ -217,7 +217,7 @@ class Explorer:
 
     def front_line(self, day: date | None = None) -> gpd.GeoDataFrame:
         """The front line (all runs of days, or the one of ``day``) as a GeoDataFrame."""
-        frame = front_frame(self.timeline, self.data.fronts, self.campaign.metric_crs, self.campaign.area_label)
+        frame = front_frame(self.timeline, self.data.fronts, self.campaign.metric_crs)
         if day is not None:
             frame = frame[(frame["valid_from"] <= day.isoformat()) & (frame["valid_to"] >= day.isoformat())]
         return frame.reset_index(drop=True)

@@ -64,8 +64,7 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, 
         "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
         "unresolved.csv": safe_csv(unplaced),
         "places.geojson": geojson_text(places_frame(gaz, polygons)),
-        "frontline.geojson": geojson_text(front_frame(tl, data.fronts, data.campaign.metric_crs,
-                                                      data.campaign.area_label)),
+        "frontline.geojson": geojson_text(front_frame(tl, data.fronts, data.campaign.metric_crs)),
         "area_by_day.csv": safe_csv(area_by_day(tl, data.polygons, data.campaign.metric_crs)),
     }
 
@@ -75,7 +74,7 @@ def geopackage(data: MapData, polygons: gpd.GeoDataFrame, runs: dict, path: Path
     control = gpd.GeoDataFrame.from_features(runs["features"], crs=settings.WGS84)
     control["claim_ids"] = control["claim_ids"].astype(str)
     layers = {"control": control, "places": places_frame(data.gazetteer, polygons),
-              "frontline": front_frame(data.timeline, data.fronts, data.campaign.metric_crs, data.campaign.area_label)}
+              "frontline": front_frame(data.timeline, data.fronts, data.campaign.metric_crs)}
     import pyogrio
     import pyogrio.errors
 

@@ -1,12 +1,14 @@
 """Front line and area held: what the timeline means on the ground, day by day.
 
-The front line of a day is the edge of the government-held ground (the union of the shapes whose
-state a claim reports as government-held) where it does not run along the outer edge of the
-mapped area: the line between that ground and everything not yet reported taken, so
-contested places sit on it. Sector-only places (markers) are points, not ground, and take no
-part. ``area_by_day`` counts places and km² per shown state and day, assumed states apart.
-Inputs are a :class:`~mosulmap.timeline.Timeline`, the polygons, the extent and a metric CRS; outputs
-are shapely lines (WGS84), run tables and DataFrames.
+The front line of a day is where ground reported government-held meets ground held or contested
+by IS — reported, or assumed IS-held because no report names it yet (the union of the cells in
+each group; their shared edges). It is never the city's outer edge behind the advance, never
+between two government-held places, and empty when no IS ground is left. Ground outside the
+mapped area counts as the campaign says (``front.outside``, government-held unless stated); the
+river is a boundary, not a front, unless ``front.river_is_front``. Sector-only places (markers)
+are points, not ground, and take no part. ``area_by_day`` counts places and km² per shown state
+and day, assumed states apart. Inputs are a :class:`~mosulmap.timeline.Timeline`, the polygons,
+the extent and a metric CRS; outputs are shapely lines (WGS84), run tables and DataFrames.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from shapely.geometry.base import BaseGeometry
 from mosulmap import settings
 from mosulmap.timeline import SHOWN, ControlStatus, Timeline
 
-EDGE_TOLERANCE_M = 40.0  # a cell edge this close to the extent's outline is the outline, not a front
+EDGE_TOLERANCE_M = 40.0  # cells this close count as touching (derived cells share edges; outlines may not)
+OUTSIDE_BAND_M = 200.0  # the ground just outside the extent, when the campaign says IS holds it
+RIVER_M = 150.0  # the river's width either side of its centre line
+MIN_PIECE_M = 60.0  # shorter pieces of a front are slivers of geometry, not a front
 SIMPLIFY_M = 10.0
 
 
@@ -38,44 +43,69 @@ def _ground(polygons: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     return polygons[polygons["geometry_confidence"] != "marker"].to_crs(crs)
 
 
-def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeometry, crs: str) -> list[FrontRun]:
-    """The front line for every day, as runs of days with the same government-held ground
-    (computed in the metric CRS ``crs``)."""
+def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeometry, crs: str,
+               outside: str = "gov_control", river: BaseGeometry | None = None,
+               river_is_front: bool = False) -> list[FrontRun]:
+    """The front line for every day, as runs of days with the same ground on each side
+    (computed in the metric CRS ``crs``; ``outside``: the state of the ground beyond the extent)."""
     ground = _ground(polygons, crs)
     shapes = dict(zip(ground["place_id"], ground.geometry))
-    outline = gpd.GeoSeries([extent], crs=settings.WGS84).to_crs(crs).iloc[0].boundary
-    outline = outline.buffer(EDGE_TOLERANCE_M)
+    area = gpd.GeoSeries([extent], crs=settings.WGS84).to_crs(crs).iloc[0]
+    band = area.buffer(OUTSIDE_BAND_M).difference(area)  # the ground just beyond the extent
+    water = gpd.GeoSeries([river], crs=settings.WGS84).to_crs(crs).iloc[0].buffer(RIVER_M) \
+        if river is not None and not river_is_front else None
+    if water is not None:
+        band = band.difference(water)
+    ours = [band] if outside == ControlStatus.GOV_CONTROL.value and not band.is_empty else []
+    theirs = [band] if outside in IS_GROUND and not band.is_empty else []
     runs: list[FrontRun] = []
-    previous: tuple[str, ...] | None = None
+    previous: tuple | None = None
     for i, day in enumerate(timeline.days):
-        held = tuple(sorted(p for p in shapes if timeline.state(p, day).status is ControlStatus.GOV_CONTROL
-                            and not timeline.state(p, day).assumed))
-        if held == previous:
+        states = {p: timeline.state(p, day) for p in shapes}
+        held = tuple(sorted(p for p, s in states.items() if s.status is ControlStatus.GOV_CONTROL and not s.assumed))
+        enemy = tuple(sorted(p for p, s in states.items() if s.status in IS_GROUND and p not in held))
+        if (held, enemy) == previous:
             runs[-1] = FrontRun(runs[-1].first, i, runs[-1].line)
             continue
-        previous = held
-        runs.append(FrontRun(i, i, _line([shapes[p] for p in held], outline, crs)))
+        previous = (held, enemy)
+        runs.append(FrontRun(i, i, _line([shapes[p] for p in held] + ours, [shapes[p] for p in enemy] + theirs,
+                                         crs, water)))
     return runs
 
 
-def _line(shapes: list[BaseGeometry], outline: BaseGeometry, crs: str) -> BaseGeometry | None:
-    if not shapes:
+IS_GROUND = (ControlStatus.IS_CONTROL, ControlStatus.CONTESTED, "is_control", "contested")
+
+
+def _union(shapes: list[BaseGeometry]) -> BaseGeometry:
+    return shapely.union_all([s.buffer(0.5) for s in shapes]).buffer(-0.5)
+
+
+def _line(held: list[BaseGeometry], others: list[BaseGeometry], crs: str,
+          water: BaseGeometry | None = None) -> BaseGeometry | None:
+    """The edge of the held ground where it touches the other side's ground (not along the river
+    when ``water``, its buffer, is given)."""
+    if not held or not others:
         return None
-    area = shapely.union_all([s.buffer(0.5) for s in shapes]).buffer(-0.5)
-    line = area.boundary.difference(outline).simplify(SIMPLIFY_M)
-    if line.is_empty:
+    edge = _union(held).boundary.intersection(_union(others).buffer(EDGE_TOLERANCE_M))
+    if water is not None:
+        edge = edge.difference(water)
+    parts = [g for g in shapely.get_parts(shapely.line_merge(shapely.union_all(
+        [p for p in shapely.get_parts(edge) if p.geom_type in ("LineString", "LinearRing")])))
+        if g.length >= MIN_PIECE_M] if not edge.is_empty else []
+    if not parts:
         return None
+    line = shapely.MultiLineString([shapely.LineString(p.coords) for p in parts]).simplify(SIMPLIFY_M)
     return gpd.GeoSeries([line], crs=crs).to_crs(settings.WGS84).iloc[0]
 
 
-def front_frame(timeline: Timeline, runs: list[FrontRun], crs: str, area_label: str = "the mapped area"
-                ) -> gpd.GeoDataFrame:
+def front_frame(timeline: Timeline, runs: list[FrontRun], crs: str) -> gpd.GeoDataFrame:
     """One feature per run: ``valid_from``/``valid_to`` (inclusive), for GIS time filters."""
     days = timeline.days
     rows = [{"valid_from": days[r.first].isoformat(), "valid_to": days[r.last].isoformat(),
              "length_km": round(gpd.GeoSeries([r.line], crs=settings.WGS84).to_crs(crs).length.iloc[0]
                                 / 1000, 2) if r.line is not None else 0.0,
-             "definition": f"edge of the ground reported government-held, away from {area_label}'s outline"}
+             "definition": "where ground reported government-held meets ground held or contested by IS "
+                           "(reported, or assumed IS-held: no report yet)"}
             for r in runs]
     return gpd.GeoDataFrame(rows, geometry=[r.line for r in runs], crs=settings.WGS84)
 

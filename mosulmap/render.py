@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from importlib import resources
 
@@ -36,10 +36,12 @@ from mosulmap.gazetteer import Gazetteer
 from mosulmap.io import geojson_dict, round_coords
 from mosulmap.style import (
     ASSUMED_OPACITY,
+    CHANGED_EDGE,
     DISPUTED_EDGE,
     GEOMETRY_STYLES,
     RECENT_DISPUTE_DAYS,
     STATUS_COLORS,
+    WEAK_FACTOR,
     geometry_style,
     leaflet_style,
     rgba,
@@ -48,7 +50,6 @@ from mosulmap.style import (
 )
 from mosulmap.timeline import SHOWN, ControlState, ControlStatus, Timeline
 
-CENTER = (36.355, 43.17)
 MAP_DECIMALS = 5  # ~1 m; keeps embedded GeoJSON small
 
 
@@ -82,7 +83,10 @@ class MapData:
         self.undrawn = [p for p in self.timeline.place_ids if p not in drawn and self._has_claims(p)]
         self.campaign = self.gazetteer.campaign
         extent = shapely.union_all([shape(f["geometry"]) for f in self.extent["features"]])
-        self.fronts = front_runs(self.timeline, self.polygons, extent, self.campaign.metric_crs)
+        river = shapely.union_all([shape(f["geometry"]) for f in self.river.get("features", [])]) \
+            if self.river.get("features") else None
+        self.fronts = front_runs(self.timeline, self.polygons, extent, self.campaign.metric_crs,
+                                 self.campaign.front_outside, river, self.campaign.river_is_front)
         west = beyond(self.campaign)
         west_point = shapely.union_all([shape(f["geometry"]) for f in west["features"]]).representative_point() \
             if west["features"] else None
@@ -96,7 +100,7 @@ class MapData:
         # Labels, larger places first (they win when labels collide).
         metric = self.polygons.to_crs(self.campaign.metric_crs)
         order = metric.assign(_a=metric.area).sort_values("_a", ascending=False)
-        self.labels = [[round(pt.y, 5), round(pt.x, 5), escape(_short(self.gazetteer[pid].name))]
+        self.labels = [[round(pt.y, 5), round(pt.x, 5), escape(_short(self.gazetteer[pid].name)), pid]
                        for pid, pt in zip(order["place_id"], order.to_crs(settings.WGS84).representative_point())]
 
     def front(self, day: date) -> dict | None:
@@ -240,13 +244,23 @@ def geometry_note(row: pd.Series, gazetteer: Gazetteer) -> str:
     )
 
 
-def status_line(state: ControlState, initial: ControlStatus) -> str:
+def weak_state(tl: Timeline, state: ControlState) -> bool:
+    """Does the state rest only on low-confidence reports?"""
+    return bool(state.claim_ids) and all(tl.claims[c].confidence == "low" for c in state.claim_ids)
+
+
+def status_changed(tl: Timeline, place_id: str, day: date) -> bool:
+    """Did the shown state change on ``day`` (not only its claims or its disputed flag)?"""
+    return day > tl.start and tl.state(place_id, day).shown != tl.state(place_id, day - timedelta(days=1)).shown
+
+
+def status_line(state: ControlState, initial: ControlStatus, weak: bool = False) -> str:
     if state.assumed:
         since = f" since {state.since.strftime('%B %Y')}" if state.since else ""
         return f"<b>{escape(shown_label('assumed', initial))}</b>{since} <span class='mm-basis'>(the default)</span>"
-    since = f" since {state.since.isoformat()}" if state.since else ""
+    since = f" since {format_day(state.since)}" if state.since else ""
     age = f"; last report {state.age} day{'s' if state.age != 1 else ''} ago" if state.age else "; reported that day"
-    disputed = (f" <span class='mm-disputed'>disputed: reports of {state.last_report.isoformat()} disagree</span>"
+    disputed = (f" <span class='mm-disputed'>disputed: reports of {format_day(state.last_report)} disagree</span>"
                 if state.disputed else "")
     return f"<b>{state.status.label}</b>{since}{disputed} <span class='mm-basis'>({escape(state.basis)}{age})</span>"
 
@@ -265,22 +279,30 @@ def format_day(day: date) -> str:
     return day.strftime("%a %-d %b %Y")
 
 
-def _legend(initial: ControlStatus) -> str:
+def _legend(data: MapData) -> str:
+    initial, campaign = data.timeline.initial, data.campaign
     opacity = GEOMETRY_STYLES["approximate"][0]
     reported = "".join(
         f"<div>{_swatch(STATUS_COLORS[s], opacity)}{s.label}</div>"
         for s in ControlStatus if s is not ControlStatus.UNKNOWN or initial is ControlStatus.UNKNOWN
     )
-    assumed = (f"<div>{_swatch(STATUS_COLORS[initial], ASSUMED_OPACITY, _border('1 4', 1))}"
-               f"{escape(shown_label('assumed', initial))}"
-               + (" (as since June 2014)" if initial is ControlStatus.IS_CONTROL else "") + "</div>")
+    color = STATUS_COLORS[initial]
+    hatch = (f"repeating-linear-gradient(45deg,{rgba(color, 0.75)} 0 2px,{rgba(color, ASSUMED_OPACITY)} 2px 5px)"
+             if initial is not ControlStatus.UNKNOWN else rgba(color, ASSUMED_OPACITY))
+    since = f" (the default, as since {campaign.initial_since:%B %Y})" if campaign.initial_since and \
+        initial.value == campaign.initial else " (the default)"
+    assumed = (f'<div><i style="background:{hatch};border:{_border("1 4", 1)}"></i>'
+               f"{escape(shown_label('assumed', initial))}{escape(since)}</div>")
+    weak = (f"<div>{_swatch(STATUS_COLORS[ControlStatus.GOV_CONTROL], opacity * WEAK_FACTOR, _border('2 3', 1))}"
+            "lighter, short dashes: only low-confidence reports</div>")
     shapes = "".join(f"<div>{_swatch('#ffffff', 1, _border(dash))}{escape(text)}</div>"
                      for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied")
     return (
-        f'<div class="mm-box mm-legend"><b>Control, as reported</b>{reported}{assumed}'
+        f'<div class="mm-box mm-legend" tabindex="0"><b>Control, as reported</b>{reported}{assumed}{weak}'
+        f'<div>{_swatch("#ffffff", 1, _border(None, 2.5, CHANGED_EDGE))}blue edge: its state changed that day</div>'
         f'<b>Shape</b>{shapes}'
         '<div><i style="background:#fff;border:0;border-top:3px dashed #000;height:0;margin-top:6px"></i>'
-        'front line: edge of the ground reported government-held</div>'
+        'front line: where government-held ground meets IS-held, contested or assumed IS-held ground</div>'
         f'<div>{_swatch("#ffffff", 1, _border(None, 3, DISPUTED_EDGE))}disputed: same-day reports disagree '
         f'(thin dashes: the disagreement is over {RECENT_DISPUTE_DAYS} days old)</div></div>'
     )
@@ -298,7 +320,9 @@ def _unplaced_html(data: MapData) -> str:
 
 def _base_map(data: MapData, lib: str) -> folium.Map:
     """A folium map using Leaflet from ``lib`` (a relative folder, or "inline" to embed it)."""
-    m = folium.Map(location=CENTER, zoom_start=12, tiles=None, control_scale=True, prefer_canvas=False)
+    centre = data.campaign.extent.centroid  # the map then fits the extent's bounds (common.js)
+    m = folium.Map(location=(round(centre.y, 5), round(centre.x, 5)), zoom_start=12, tiles=None, control_scale=True,
+                   prefer_canvas=False)
     if lib == "inline":  # a single self-contained file, e.g. for a notebook iframe
         leaflet = resources.files("mosulmap").joinpath("vendor", "leaflet")
         m.default_js, m.default_css = [], []
@@ -398,14 +422,19 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
     tl, gaz = data.timeline, data.gazetteer
     features = []
     polygons = _drawing_order(data.polygons)
+    priority = []  # labels shown first: places that changed or that a claim names that day
     for _, row in polygons.iterrows():
         pid = row["place_id"]
         state = tl.state(pid, day)
-        line = status_line(state, tl.initial)
+        changed = status_changed(tl, pid, day)
+        if changed or state.last_report == day:
+            priority.append(pid)
+        line = status_line(state, tl.initial) + (
+            f" <span class='mm-changed'>changed on {format_day(day)}</span>" if changed else "")
         features.append(
             {
                 "place_id": pid,
-                "style": leaflet_style(state, row["geometry_confidence"], tl.initial),
+                "style": leaflet_style(state, row["geometry_confidence"], tl.initial, weak_state(tl, state), changed),
                 "tooltip": f"{place_tip(gaz, pid)}<br>{line}",
                 "popup": f"{place_header(gaz, pid)}<p>{line}</p>{geometry_note(row, gaz)}"
                          f"{_table(tl, pid, day, state, lib)}",
@@ -427,8 +456,9 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
     with deterministic_ids():
         m = _base_map(data, lib)
         payload = {"extent": data.extent, "river": data.river, "places": geojson_dict(places, MAP_DECIMALS),
-                   "front": data.front(day), "labels": data.labels, **data.context}
-        m.get_root().html.add_child(RawHTML(title + _legend(tl.initial) + panel))
+                   "front": data.front(day), "labels": data.labels, "priority": priority,
+                   "hatch": shown_color("assumed", tl.initial), "assumedOpacity": ASSUMED_OPACITY, **data.context}
+        m.get_root().html.add_child(RawHTML(title + _legend(data) + panel))
         m.add_child(PageScript("map_layers.js", payload))
         return _titled(m.get_root().render(), f"{data.campaign.name} control, {day.isoformat()}")
 
@@ -450,7 +480,7 @@ def _intervals(tl: Timeline, place_id: str, index: dict[date, int]) -> list[list
     """The slider's compact runs: [first, last, shown code, disputed, the claims behind the state
     (at most SLIDER_STATE_CLAIMS), since, basis, day index of the last report (may precede the window;
     None before any), the latest other claims (at most SLIDER_RECENT_CLAIMS), claims so far, claims
-    behind the state]."""
+    behind the state, only low-confidence reports behind it, the shown state changed on its first day]."""
     codes = {k: i for i, k in enumerate(SHOWN)}
     out = []
     for first, last, s in tl.runs(place_id):
@@ -458,7 +488,8 @@ def _intervals(tl: Timeline, place_id: str, index: dict[date, int]) -> list[list
         behind, others, count = _latest(tl, place_id, tl.days[last], s, SLIDER_STATE_CLAIMS, SLIDER_RECENT_CLAIMS)
         out.append([first, last, codes[s.shown], s.disputed, [c.claim_id for c in behind],
                     format_day(s.since) if s.since and not s.assumed else "", s.basis, report,
-                    [c.claim_id for c in others], count, len(s.claim_ids)])
+                    [c.claim_id for c in others], count, len(s.claim_ids), weak_state(tl, s),
+                    status_changed(tl, place_id, tl.days[first])])
     return out
 
 
@@ -485,6 +516,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
             for cid in iv[4] + iv[8]:
                 used.setdefault(cid, tl.claims[cid])
     codes = {k: i for i, k in enumerate(SHOWN)}
+    reported = {c.date for pid in tl.place_ids for c in tl.history[pid]}
     per_day = [[0] * len(SHOWN) for _ in tl.days]
     for pid in tl.place_ids:
         for i, state in enumerate(tl.states[pid]):
@@ -495,11 +527,14 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         "changes": [index[d] for d in tl.change_days()],
         "counts": per_day,
         "total": len(tl.place_ids),
-        "start": 0,
+        "start": max((i for i, d in enumerate(tl.days) if d in reported), default=0),  # latest day with a report
+        "hatch": shown_color("assumed", tl.initial),
         "shown": [{"label": shown_label(k, tl.initial), "color": shown_color(k, tl.initial),
                    "opacity": ASSUMED_OPACITY if k == "assumed" else GEOMETRY_STYLES["approximate"][0]} for k in SHOWN],
         "assumedCode": codes["assumed"],
         "assumedOpacity": ASSUMED_OPACITY,
+        "weakFactor": WEAK_FACTOR,
+        "changedEdge": CHANGED_EDGE,
         "recentDispute": RECENT_DISPUTE_DAYS,
         "disputedEdge": DISPUTED_EDGE,
         # compact rows, escaped and laid out in the page (claimRow in slider.js): the slider's size
@@ -523,7 +558,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
     controls = (
         f'<div class="mm-box mm-title"><h1>{escape(data.campaign.name)}: who held what on <span id="mm-date"></span>'
         '</h1>'
-        '<p id="mm-counts"></p></div>'
+        '<p id="mm-counts"></p><p id="mm-hash-note" class="mm-note" hidden></p></div>'
         '<div class="mm-box mm-slider"><div class="mm-buttons">'
         '<button id="mm-prev" type="button" title="previous change (←)">◀ change</button>'
         '<button id="mm-play" type="button" title="play / pause (space)">▶ play</button>'
@@ -531,7 +566,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         f'<input id="mm-slider" type="range" min="0" max="{len(tl.days) - 1}" value="0" step="1" aria-label="date">'
         f'<div>{format_day(tl.start)} … {format_day(tl.end)}: drag, play, or use the arrow keys; '
         "the address bar keeps the day (share the link)</div></div>"
-        + _legend(tl.initial)
+        + _legend(data)
         + '<div class="mm-box mm-panel"><h2>Compare two dates</h2><div class="mm-compare">'
         + _day_select("mm-from", tl.days, 0) + " → " + _day_select("mm-to", tl.days, len(tl.days) - 1)
         + '</div><p id="mm-diff-count" class="mm-basis"></p><ul id="mm-diff"></ul>'

@@ -12,6 +12,7 @@ so importing it leaves a notebook's inline plots alone.
 from __future__ import annotations
 
 import io
+import textwrap
 from datetime import date
 
 import geopandas as gpd
@@ -25,7 +26,15 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from mosulmap.render import MapData, format_day
-from mosulmap.style import ASSUMED_OPACITY, DISPUTED_EDGE, GEOMETRY_STYLES, shown_color, shown_label
+from mosulmap.style import (
+    ASSUMED_OPACITY,
+    CHANGED_EDGE,
+    DISPUTED_EDGE,
+    GEOMETRY_STYLES,
+    WEAK_FACTOR,
+    shown_color,
+    shown_label,
+)
 from mosulmap.timeline import SHOWN, ControlStatus
 
 SOURCE_LINE = (
@@ -63,9 +72,10 @@ class SnapshotRenderer:
         river = gpd.GeoDataFrame.from_features(data.river["features"], crs=4326).to_crs(crs) \
             if data.river.get("features") else gpd.GeoDataFrame(geometry=[], crs=crs)
 
-        self.fig = Figure(figsize=(8.5, 9))
+        # The map on the left, the legend in its own column on the right: it never covers a place.
+        self.fig = Figure(figsize=(11, 9))
         FigureCanvasAgg(self.fig)
-        self.fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.05)
+        self.fig.subplots_adjust(left=0.01, right=0.68, top=0.95, bottom=0.05)
         ax = self.ax = self.fig.add_subplot()
         for geom in extent.geometry:
             ax.add_patch(PathPatch(_path(geom), facecolor="#f4f1ea", edgecolor="#9e9e9e", linewidth=0.8))
@@ -99,7 +109,7 @@ class SnapshotRenderer:
                 continue  # a sector estimate's circle is too small to carry a label legibly
             p = geom.representative_point()
             self.labels[pid] = ax.text(p.x, p.y, _short(data.gazetteer[pid].name), ha="center", va="center",
-                                       fontsize=5.5, parse_math=False)
+                                       fontsize=7, parse_math=False)
         minx, miny, maxx, maxy = extent.total_bounds
         ax.set_xlim(minx - 500, maxx + 500)
         ax.set_ylim(miny - 500, maxy + 500)
@@ -113,13 +123,18 @@ class SnapshotRenderer:
         handles = [Patch(facecolor=to_rgba(shown_color(k, initial), ASSUMED_OPACITY if k == "assumed" else 0.72),
                          edgecolor="#333", linestyle=":" if k == "assumed" else "-", label=shown_label(k, initial))
                    for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
-        handles += [Patch(facecolor="white", edgecolor="#333", linestyle=_DASHES.get(dash, "solid"), label=text)
+        handles.append(Patch(facecolor=to_rgba(shown_color("gov_control", initial), 0.72 * WEAK_FACTOR),
+                             edgecolor="#333", linestyle=(0, (2, 3)), label="lighter: only low-confidence reports"))
+        handles += [Patch(facecolor="white", edgecolor="#333", linestyle=_DASHES.get(dash, "solid"),
+                          label=textwrap.fill(text, 38))
                     for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied"]
         handles.append(Line2D([], [], color="black", linewidth=2.5, linestyle=(0, (5, 2)),
-                              label="front line: edge of the ground reported government-held"))
+                              label="front line: government-held ground\nmeets IS-held, contested or assumed"))
         handles.append(Line2D([], [], color=DISPUTED_EDGE, linewidth=2.5, label="disputed: same-day reports disagree"))
+        handles.append(Line2D([], [], color=CHANGED_EDGE, linewidth=2.5, label="blue edge: its state changed that day"))
         self.shown_keys = [k for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
-        self.legend = ax.legend(handles=handles, loc="lower right", fontsize=6.5, framealpha=0.95)
+        self.legend = self.fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.69, 0.93), fontsize=7.5,
+                                      framealpha=1, title="Control, as reported", title_fontsize=9)
         self.title = ax.set_title("", fontsize=13)
         undrawn = len(data.undrawn)
         self.fig.text(0.02, 0.012, SOURCE_LINE + (f" {undrawn} claimed places are not located." if undrawn else ""),
@@ -127,14 +142,17 @@ class SnapshotRenderer:
 
     def render(self, day: date) -> bytes:
         """The PNG of who held what on ``day``."""
+        from mosulmap.render import status_changed, weak_state
+
         tl = self.data.timeline
         for place_ids, coll, opacity, weight in self.groups:
             states = [tl.state(pid, day) for pid in place_ids]
-            coll.set_facecolors([to_rgba(shown_color(s.shown, tl.initial), ASSUMED_OPACITY if s.assumed else opacity)
-                                 for s in states])
-            coll.set_edgecolors([DISPUTED_EDGE if s.disputed else (0.2, 0.2, 0.2, 0.5 if s.assumed else 1)
-                                 for s in states])
-            coll.set_linewidths([2.2 if s.disputed else weight for s in states])
+            changed = [status_changed(tl, pid, day) for pid in place_ids]
+            coll.set_facecolors([to_rgba(shown_color(s.shown, tl.initial), ASSUMED_OPACITY if s.assumed else
+                                         opacity * (WEAK_FACTOR if weak_state(tl, s) else 1)) for s in states])
+            coll.set_edgecolors([DISPUTED_EDGE if s.disputed else CHANGED_EDGE if c else
+                                 (0.2, 0.2, 0.2, 0.5 if s.assumed else 1) for s, c in zip(states, changed)])
+            coll.set_linewidths([2.2 if s.disputed or c else weight for s, c in zip(states, changed)])
         for pid, text in self.labels.items():
             state = tl.state(pid, day)
             dark = state.status is ControlStatus.IS_CONTROL and not state.assumed

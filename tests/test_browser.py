@@ -78,7 +78,16 @@ def test_dated_map_draws_polygons_legend_title_without_errors(browser, site):
         assert text in legend, text
     styles = _styles(page)
     assert len({fill for fill, _ in styles}) >= 2  # more than one status on the map
-    assert any(o < 0.3 for _, o in styles) and any(o > 0.5 for _, o in styles)  # assumed apart from reported
+    assert any(o > 0.5 for _, o in styles)
+    # assumed IS-held ground is hatched in the IS-held hue, apart from reported ground
+    assumed = page.eval_on_selector_all("path.mm-assumed", "els => els.map(e => getComputedStyle(e).fill)")
+    assert assumed and all("mm-hatch" in f for f in assumed)
+    assert page.locator("#mm-hatch rect").first.get_attribute("fill") == "#7b3294"
+    assert "blue edge: its state changed that day" in legend and "only low-confidence reports" in legend
+    # the places taken that day keep their labels (Khadra and Samah on 4 Nov)
+    shown = page.eval_on_selector_all(".mm-label", "els => els.filter(e => e.style.visibility !== 'hidden')"
+                                                   ".map(e => e.textContent)")
+    assert {"Khadra", "Samah"} <= set(shown)
     page.locator("path.leaflet-interactive").first.click(force=True)
     assert page.locator(".leaflet-popup-content").count() == 1
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -89,10 +98,15 @@ def test_dated_map_draws_polygons_legend_title_without_errors(browser, site):
 
 def test_slider_moves_through_the_battle(browser, site):
     page, errors = _open(browser, site / "timeline.html")
+    opened = page.evaluate("parseInt(document.getElementById('mm-slider').value, 10)")
+    assert opened == page.evaluate("window.mosulmapSlider.start") > 40  # the latest day with a report
+    assert page.locator("#mm-from").input_value() == str(opened - 1)  # compared with the day before
+    page.close()
+    page, errors = _open(browser, site / "timeline.html", "#2016-10-17")
     assert page.locator("path.leaflet-interactive").count() == _drawn()
     assert page.locator("#mm-date").inner_text() == "Mon 17 Oct 2016"
     first = _styles(page)
-    assert all(o < 0.3 for _, o in first)  # before the offensive reached the city nothing is reported
+    assert page.locator("path.mm-assumed").count() == _drawn()  # before the offensive nothing is reported
     page.locator("#mm-slider").fill("50")  # 6 Dec 2016
     assert page.locator("#mm-date").inner_text() == "Tue 6 Dec 2016"
     assert page.evaluate("window.location.hash") == "#2016-12-06"  # the address follows the slider
@@ -102,6 +116,15 @@ def test_slider_moves_through_the_battle(browser, site):
     page.locator("path.leaflet-interactive").first.hover(force=True)
     assert page.locator(".leaflet-tooltip").count() == 1
     page.screenshot(path=str(SHOTS / "slider-map.png"))
+    assert errors == []
+    page.close()
+
+
+def test_a_bad_day_in_the_address_is_said(browser, site):
+    page, errors = _open(browser, site / "timeline.html", "#2015-01-01")
+    note = page.locator("#mm-hash-note")
+    assert note.is_visible() and "is not a day of this map" in note.inner_text()
+    assert page.locator("#mm-date").inner_text() != "Mon 17 Oct 2016"  # the latest day with a report
     assert errors == []
     page.close()
 
@@ -126,11 +149,29 @@ def test_slider_plays_steps_and_opens_the_day_in_the_address(browser, site):
 
 
 def test_map_is_usable_on_a_phone(browser, site):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto((site / "timeline.html").resolve().as_uri())
+    page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page.goto((site / "timeline.html").resolve().as_uri() + "#2016-11-04")
     page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
     panel = page.locator(".mm-panel").bounding_box()
     assert panel["height"] <= 60  # folded to one line; it opens on a tap
+    assert "tap" in page.evaluate("getComputedStyle(document.querySelector('.mm-legend'), '::before').content")
+    page.locator(".mm-legend").tap()
+    assert page.locator(".mm-legend").bounding_box()["height"] > 200 and "IS-held" in page.locator(
+        ".mm-legend").inner_text()
+    page.locator(".mm-legend").tap()  # folds again
+    # a tap on a place opens its popup, which fits the screen with its close button, and no tooltip
+    page.evaluate("""() => { const l = window.mosulmapSlider.layer; let k = null;
+        l.eachLayer(x => { if (window.mosulmapSlider.meta[x.feature.properties.i].id === 'karama') k = x; });
+        k.openPopup(); }""")
+    page.wait_for_timeout(600)  # the map pans to show the popup whole
+    popup = page.locator(".leaflet-popup").bounding_box()
+    close = page.locator(".leaflet-popup-close-button").bounding_box()
+    assert popup["width"] <= 390 and 0 <= close["x"] and close["x"] + close["width"] <= 390
+    assert page.locator(".leaflet-tooltip").count() == 0
+    scale = page.locator(".leaflet-control-scale").bounding_box()
+    slider_box = page.locator(".mm-slider").bounding_box()
+    assert scale["y"] + scale["height"] < slider_box["y"]  # the scale bar is clear of the slider text
+    page.evaluate("window.mosulmapSlider.layer.eachLayer(l => l.closePopup())")
     box = page.locator(".leaflet-container").bounding_box()
     assert box["width"] == 390
     slider = page.locator(".mm-slider").bounding_box()

@@ -168,7 +168,8 @@ def test_front_line_area_and_geopackage_exports(built):
 
     out, _ = built
     front = json.loads((out / "frontline.geojson").read_text())["features"]
-    assert front[0]["properties"]["valid_from"] == "2016-10-17" and front[0]["geometry"] is None  # nothing held yet
+    # on the first day the city's edge faces government-held country (the campaign's front.outside)
+    assert front[0]["properties"]["valid_from"] == "2016-10-17" and front[0]["geometry"] is not None
     assert all(a["properties"]["valid_to"] < b["properties"]["valid_from"] for a, b in zip(front, front[1:]))
     assert any(f["geometry"] and f["properties"]["length_km"] > 1 for f in front)
     area = list(csv.DictReader((out / "area_by_day.csv").open()))

@@ -44,7 +44,8 @@ def test_no_report_no_fact(bundled):
     assert counts.loc[tl.start.isoformat(), "assumed"] == len(tl.place_ids)
     assert counts.loc[tl.start.isoformat(), "is_control"] == 0  # assumed IS-held is not counted as reported
     sadam = tl.state("sadam", D(2017, 1, 10))  # no report names Sadam before the 18 Jan declaration
-    assert sadam.assumed and leaflet_style(sadam, "approximate", tl.initial)["fillOpacity"] < 0.3
+    style = leaflet_style(sadam, "approximate", tl.initial)
+    assert sadam.assumed and style["fillOpacity"] < 0.5 and style["className"] == "mm-assumed"  # faint, hatched
     html = render_day(data, D(2017, 1, 10))
     assert "assumed IS-held: no report yet" in html
 

@@ -1,5 +1,21 @@
 // Shared by the dated map and the slider map: orientation layers, labels and the front line.
+var MM_HOVER = !!(window.matchMedia && window.matchMedia("(hover: hover)").matches);  // a phone has no hover
 function mosulmapBase(map, D) {
+    if (D.hatch && !document.getElementById("mm-hatch")) {  // assumed ground: the default's colour, hatched
+        var c = String(D.hatch).replace(/[^#0-9a-fA-F]/g, "");
+        document.body.insertAdjacentHTML("beforeend", '<svg width="0" height="0" style="position:absolute" aria-hidden="true">' +
+            '<defs><pattern id="mm-hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
+            '<rect width="7" height="7" fill="' + c + '" fill-opacity="' + D.assumedOpacity + '"/>' +
+            '<rect width="2.2" height="7" fill="' + c + '" fill-opacity="0.75"/></pattern></defs></svg>');
+    }
+    // Folded boxes on a phone open and close with a tap, and say what they hide.
+    Array.prototype.forEach.call(document.querySelectorAll(".mm-legend, .mm-panel"), function (box) {
+        box.addEventListener("click", function (e) {
+            if (map.getSize().x >= 600 || (e.target.closest && e.target.closest("select, a, button, input"))) { return; }
+            box.classList.toggle("mm-open");
+        });
+    });
+    map.on("popupopen", function () { map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } }); });
     if (D.west && D.west.features.length) {
         L.geoJSON(D.west, {interactive: false,
             style: {color: "#c9c6bd", weight: 1, fillColor: "#ebe9e3", fillOpacity: 1}}).addTo(map);
@@ -18,12 +34,32 @@ function mosulmapBase(map, D) {
                                                           : {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
 }
 
+// Popups fit the screen: on a phone they take its width and open below the title box.
+function mosulmapPopupOptions(map) {
+    var w = map.getSize().x, narrow = w < 600;
+    return {maxWidth: narrow ? w - 80 : 460, minWidth: narrow ? Math.min(240, w - 80) : 50, maxHeight: narrow ? 300 : 380,
+            autoPanPaddingTopLeft: narrow ? [10, 110] : [60, 90], autoPanPaddingBottomRight: narrow ? [10, 40] : [300, 40]};
+}
+// Tooltips only where there is a pointer that hovers; a tap opens the popup alone.
+function mosulmapTooltip(layer, content) {
+    if (MM_HOVER) { layer.bindTooltip(content, {sticky: true, className: "mm-tip"}); }
+}
+// Assumed ground is hatched (CSS fill: url(#mm-hatch)): its class follows the day's state.
+function mosulmapMark(layer, assumed) {
+    var el = layer.getElement && layer.getElement();
+    if (el) { el.classList.toggle("mm-assumed", !!assumed); }
+}
+
 // Places and landmarks labelled at their representative points. Labels that would overlap a
-// label already shown (larger places first) are hidden, and shown again when zooming in frees room.
-function mosulmapLabels(map, labels, landmarks) {
+// label already shown are hidden, and shown again when zooming in frees room: the places that
+// changed or that a claim names that day first, then larger places before smaller ones.
+function mosulmapLabels(map, labels, landmarks, priority) {
+    var first = new Set(priority || []);
     var markers = labels.map(function (l) {
-        return L.marker([l[0], l[1]], {interactive: false, keyboard: false,
+        var m = L.marker([l[0], l[1]], {interactive: false, keyboard: false,
             icon: L.divIcon({className: "mm-label", html: l[2], iconSize: null})}).addTo(map);
+        m.placeId = l[3];
+        return m;
     });
     (landmarks.features || []).forEach(function (f) {
         var c = f.geometry.coordinates, kind = f.properties.kind;
@@ -32,18 +68,26 @@ function mosulmapLabels(map, labels, landmarks) {
         markers.push(L.marker([c[1], c[0]], {interactive: false, keyboard: false,
             icon: L.divIcon({className: "mm-label mm-landmark", html: f.properties.label, iconSize: null})}).addTo(map));
     });
-    function declutter() {
+    function declutter(newPriority) {
+        if (newPriority) { first = new Set(newPriority); }
         var shown = [];
-        markers.forEach(function (m) {
+        var ordered = markers.filter(function (m) { return first.has(m.placeId); })
+            .concat(markers.filter(function (m) { return !first.has(m.placeId); }));
+        ordered.forEach(function (m) {
+            var el = m.getElement();
+            if (el) { el.classList.toggle("mm-first", first.has(m.placeId)); }
+        });
+        ordered.forEach(function (m) {
             var el = m.getElement();
             if (!el) { return; }
             el.style.visibility = "visible";
-            var r = el.getBoundingClientRect();
+            var b = el.getBoundingClientRect(), pad = first.has(m.placeId) ? 3 : 0;  // the day's places squeeze in
+            var r = {left: b.left + pad, right: b.right - pad, top: b.top + pad, bottom: b.bottom - pad};
             var hit = shown.some(function (s) { return r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top; });
             if (hit) { el.style.visibility = "hidden"; } else { shown.push(r); }
         });
     }
-    map.on("zoomend moveend", declutter);
+    map.on("zoomend moveend", function () { declutter(); });
     declutter();
     return {markers: markers, declutter: declutter};
 }

@@ -7,13 +7,14 @@
     var layer = L.geoJSON(data.places, {
         style: function (f) { return f.properties.style; },
         onEachFeature: function (f, l) {
-            l.bindTooltip(f.properties.tooltip, {sticky: true});
-            l.bindPopup(f.properties.popup, {maxWidth: 460, maxHeight: 380, autoPanPaddingTopLeft: [60, 90], autoPanPaddingBottomRight: [300, 40]});
+            mosulmapTooltip(l, f.properties.tooltip);
+            l.bindPopup(f.properties.popup, mosulmapPopupOptions(map));
         }
     }).addTo(map);
+    layer.eachLayer(function (l) { mosulmapMark(l, l.feature.properties.style.className === "mm-assumed"); });
     var front = mosulmapFront(map);
     front.show(data.front);
-    var labels = mosulmapLabels(map, data.labels, data.landmarks);
+    var labels = mosulmapLabels(map, data.labels, data.landmarks, data.priority);
     window.mosulmapLayer = layer;
     window.mosulmapMap = {front: front, labels: labels};
 })();

@@ -29,10 +29,11 @@
         return null;
     }
     function ageOf(iv, day) { return iv[7] === null ? null : day - iv[7]; }
-    function changedOn(place, day) {
+    function changedOn(place, day) {  // the shown state changed that day (not only its claims or disputed flag)
         var iv = stateAt(place, day);
-        return day > 0 && iv[0] === day;
+        return day > 0 && iv[0] === day && iv[12];
     }
+    function reportedOn(place, day) { return stateAt(place, day)[7] === day; }
     // Every text fragment in D was HTML-escaped in Python; only fixed labels and dates are added here.
     function statusLine(place, day) {
         var iv = stateAt(place, day), s = D.shown[iv[2]];
@@ -59,23 +60,23 @@
     function style(place, day) {
         var iv = stateAt(place, day), s = D.shown[iv[2]], shape = place.shape;
         var assumed = iv[2] === D.assumedCode, age = ageOf(iv, day);
-        var recent = iv[3] && (age === null || age <= D.recentDispute), changed = changedOn(place, day);
-        return {fillColor: s.color, fillOpacity: assumed ? D.assumedOpacity : shape[0],
-                color: iv[3] ? D.disputedEdge : (changed ? "#0072b2" : "#333333"),
+        var recent = iv[3] && (age === null || age <= D.recentDispute), changed = changedOn(place, day), weak = iv[11];
+        return {fillColor: s.color, fillOpacity: assumed ? D.assumedOpacity : Math.round(shape[0] * (weak ? D.weakFactor : 1) * 1000) / 1000,
+                color: iv[3] ? D.disputedEdge : (changed ? D.changedEdge : "#333333"),
                 weight: recent ? 3.5 : (iv[3] || changed ? 2.5 : shape[2]),
-                dashArray: assumed ? "1 4" : (iv[3] && !recent ? "6 3" : shape[1]), opacity: assumed ? 0.6 : 1};
+                dashArray: assumed ? "1 4" : (iv[3] && !recent ? "6 3" : (weak ? "2 3" : shape[1])), opacity: assumed ? 0.6 : 1};
     }
     var layer = L.geoJSON(D.places, {
         style: function (f) { return style(D.meta[f.properties.i], current); },
         onEachFeature: function (f, l) {
             var place = D.meta[f.properties.i];
-            l.bindTooltip(function () { return place.tip + "<br>" + statusLine(place, current); }, {sticky: true});
-            l.bindPopup(function () { return popup(place, current); }, {maxWidth: 460, maxHeight: 380, autoPanPaddingTopLeft: [60, 90], autoPanPaddingBottomRight: [300, 40]});
+            mosulmapTooltip(l, function () { return place.tip + "<br>" + statusLine(place, current); });
+            l.bindPopup(function () { return popup(place, current); }, mosulmapPopupOptions(map));
         }
     }).addTo(map);
 
     var front = mosulmapFront(map);
-    var labels = mosulmapLabels(map, D.labels, D.landmarks);
+    var labels = mosulmapLabels(map, D.labels, D.landmarks, []);
     function frontOf(day) {
         for (var i = 0; i < D.fronts.length; i++) { if (D.fronts[i][0] <= day && day <= D.fronts[i][1]) { return D.fronts[i][2]; } }
         return null;
@@ -89,8 +90,16 @@
     function show(day, fromHash) {
         current = Math.max(0, Math.min(D.days.length - 1, day));
         slider.value = current;
-        layer.eachLayer(function (l) { l.setStyle(style(D.meta[l.feature.properties.i], current)); });
+        var first = [];
+        layer.eachLayer(function (l) {
+            var place = D.meta[l.feature.properties.i];
+            l.setStyle(style(place, current));
+            mosulmapMark(l, stateAt(place, current)[2] === D.assumedCode);
+            if (changedOn(place, current) || reportedOn(place, current)) { first.push(place.id); }
+        });
+        labels.declutter(first);
         front.show(frontOf(current));
+        if (!compareTouched) { from.value = Math.max(0, current - 1); to.value = current; compare(); }
         label.textContent = D.dayLabels[current];
         var n = D.counts[current];
         counts.innerHTML = D.shown.map(function (s, c) {
@@ -118,8 +127,15 @@
             show(current + 1);
         }, 350);
     }
+    var hashNote = document.getElementById("mm-hash-note");
     function fromHash() {
-        var i = D.days.indexOf(window.location.hash.replace("#", ""));
+        var hash = decodeURIComponent(window.location.hash.replace("#", ""));
+        var i = D.days.indexOf(hash);
+        hashNote.hidden = !hash || i >= 0;
+        if (hash && i < 0) {
+            hashNote.textContent = "“" + hash.slice(0, 40) + "” is not a day of this map (" + D.dayLabels[0] + " … " +
+                D.dayLabels[D.days.length - 1] + "): showing the latest day with a report.";
+        }
         if (i >= 0) { show(i, true); return true; }
         return false;
     }
@@ -134,7 +150,7 @@
         else if (e.key === "PageDown") { step(1); } else if (e.key === "PageUp") { step(-1); }
     });
     // Compare two dates: every place whose shown state differs, and how.
-    var from = document.getElementById("mm-from"), to = document.getElementById("mm-to");
+    var from = document.getElementById("mm-from"), to = document.getElementById("mm-to"), compareTouched = false;
     var diff = document.getElementById("mm-diff"), diffCount = document.getElementById("mm-diff-count");
     function compare() {
         var a = parseInt(from.value, 10), b = parseInt(to.value, 10), items = [];
@@ -147,12 +163,11 @@
         diff.innerHTML = items.join("");
         diffCount.textContent = items.length + " places changed between " + D.dayLabels[a] + " and " + D.dayLabels[b];
     }
-    from.addEventListener("change", compare);
-    to.addEventListener("change", compare);
-    compare();
+    from.addEventListener("change", function () { compareTouched = true; compare(); });
+    to.addEventListener("change", function () { compareTouched = true; compare(); });
     window.addEventListener("hashchange", fromHash);
     if (!fromHash()) { show(D.start, true); }
-    window.mosulmapSlider = {layer: layer, slider: slider, show: show, update: function () { show(parseInt(slider.value, 10)); },
+    window.mosulmapSlider = {layer: layer, slider: slider, show: show, start: D.start, update: function () { show(parseInt(slider.value, 10)); },
                              days: D.days, meta: D.meta, toggle: toggle, step: step, front: front, labels: labels,
                              compare: compare};
 })();
