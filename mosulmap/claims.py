@@ -65,10 +65,14 @@ EVENT_STATUSES: dict[str, frozenset[Status]] = {
     "held": frozenset({Status.IS_CONTROL}),  # IS still holds the place (no withdrawal reported)
 }
 CONFIDENCE = ("high", "medium", "low")
+# On what the claimant says it: its own declaration, what it (or a correspondent) saw, the
+# adversary's admission (IS conceding a loss), or an inference (a list of districts, a map).
+BASIS = ("declared", "observed", "admitted", "inferred")
 REQUIRED = ("claim_id", "date", "date_precision", "place_as_written", "status", "event", "source")
 COLUMNS = (
     "claim_id", "date", "date_precision", "place_as_written", "place_canonical", "place_id", "status",
     "event", "actor", "source", "published", "quote", "note", "confidence", "url", "except_place_ids",
+    "claimant", "basis", "relay_of",
 )
 
 
@@ -97,7 +101,10 @@ class Claim:
     confidence: str = ""
     origin: str = ""  # file:line the claim came from
     url: str = ""
-    except_place_ids: tuple[str, ...] = ()  # a whole-east-bank claim that says "except these places"
+    except_place_ids: tuple[str, ...] = ()  # a whole-area claim that says "except these places"
+    claimant: str = ""  # who makes the statement (JOC, a ministry, IS/Amaq, a correspondent, a blog)
+    basis: str = ""  # declared / observed / admitted / inferred
+    relay_of: str = ""  # the claim this one repeats (relays of one statement count once)
 
     @property
     def place_id(self) -> str | None:
@@ -121,6 +128,9 @@ class Claim:
             "confidence": self.confidence,
             "url": self.url,
             "except_place_ids": ";".join(self.except_place_ids),
+            "claimant": self.claimant,
+            "basis": self.basis,
+            "relay_of": self.relay_of,
         }
 
 
@@ -196,6 +206,9 @@ def claim_from_row(row: dict[str, object], path: Path, line: int) -> Claim:
     confidence = row.get("confidence", "")
     if confidence:
         _vocab(confidence, CONFIDENCE, path, line, "confidence")
+    basis = row.get("basis", "")
+    if basis:
+        _vocab(basis, BASIS, path, line, "basis")
     return Claim(
         claim_id=row["claim_id"],
         date=when,
@@ -216,6 +229,9 @@ def claim_from_row(row: dict[str, object], path: Path, line: int) -> Claim:
         origin=f"{path}:{line}",
         url=row.get("url", ""),
         except_place_ids=tuple(p.strip() for p in row.get("except_place_ids", "").split(";") if p.strip()),
+        claimant=row.get("claimant", ""),
+        basis=basis,
+        relay_of=row.get("relay_of", ""),
     )
 
 

@@ -252,6 +252,28 @@ def evaluate(gold: str, articles: str, published, as_json: bool, brief: bool, gr
     click.echo(json.dumps(result.as_dict(), indent=1) if as_json else result.report(details=not brief))
 
 
+@main.command("evaluate-states")
+@campaign_option
+@click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Claims files to score instead of the campaign's.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@_reports_errors
+def evaluate_states_command(campaign, claims_files, as_json) -> None:
+    """Score, prequentially and leaving each place out, how well the latest-claim rule, the rule
+    softened toward base rates, base rates and the evidence model forecast each claim."""
+    import dataclasses
+
+    from mosulmap.evidence_eval import evaluate_states
+    from mosulmap.pipeline import build_timeline, load_inputs
+
+    inputs = load_inputs(claims_files or None, corpus=None, campaign=campaign)
+    result = evaluate_states(build_timeline(inputs.claims.claims, inputs.gazetteer), inputs.campaign.id)
+    if as_json:
+        click.echo(json.dumps({**dataclasses.asdict(result), "model_wins": result.model_wins}, indent=1))
+    else:
+        click.echo(result.report())
+
+
 @main.command()
 @click.option("--claims", "claims_files", multiple=True, type=click.Path(dir_okay=False),
               help="Claims file (CSV or JSONL) that REPLACES the campaign's claims; repeat for several.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -45,6 +46,14 @@ def control_geojson(data: MapData) -> dict:
         1 if c in ("sourced", "user-supplied") else 2 if c in ("approximate", "estimated") else 3
         for c in runs["geometry_confidence"]
     ]
+    # the evidence model's smoothed probabilities, averaged over the run's days
+    _, smoothed = data.evidence
+    tl = data.timeline
+    index = {p: i for i, p in enumerate(tl.place_ids)}
+    for k, name in enumerate(("p_gov", "p_contested", "p_is")):
+        runs[name] = [round(float(smoothed[index[p], (date.fromisoformat(a) - tl.start).days:
+                                           (date.fromisoformat(b) - tl.start).days + 1, k].mean()), 3)
+                      for p, a, b in zip(runs["place_id"], runs["valid_from"], runs["valid_to"])]
     geometry = [shapes.geometry.get(p) for p in runs["place_id"]]
     return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
 
@@ -54,6 +63,10 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, 
     tl, gaz = data.timeline, data.gazetteer
     control = tl.to_frame()
     control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
+    filtered, smoothed = data.evidence  # (places, days, 3); control.csv is day by day, places in order
+    for k, state in enumerate(("gov", "contested", "is")):
+        control[f"p_{state}"] = smoothed[:, :, k].T.ravel().round(3)
+        control[f"p_{state}_filtered"] = filtered[:, :, k].T.ravel().round(3)
     used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
                   key=lambda c: (c.date, c.claim_id))
     unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])

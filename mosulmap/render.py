@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from html import escape
 from importlib import resources
 
@@ -102,6 +103,25 @@ class MapData:
         order = metric.assign(_a=metric.area).sort_values("_a", ascending=False)
         self.labels = [[round(pt.y, 5), round(pt.x, 5), escape(_short(self.gazetteer[pid].name)), pid]
                        for pid, pt in zip(order["place_id"], order.to_crs(settings.WGS84).representative_point())]
+
+    @cached_property
+    def evidence(self):
+        """(filtered, smoothed) P(gov, contested, IS) per place (timeline order) and day, from the
+        evidence model (:mod:`mosulmap.evidence`)."""
+        from mosulmap.evidence import posteriors
+
+        filtered, smoothed, _ = posteriors(self.timeline)
+        return filtered, smoothed
+
+    def weighed(self, place_id: str, day: date) -> str:
+        """A popup line: the most probable state by the weighed evidence, and how sure."""
+        i, t = self.timeline.place_ids.index(place_id), (day - self.timeline.start).days
+        filtered, smoothed = self.evidence
+        labels = ("government-held", "contested", "IS-held")
+        best = int(smoothed[i, t].argmax())
+        return (f"<p class='mm-basis'>Weighed evidence (model, not the map's rule): {labels[best]} "
+                f"{smoothed[i, t, best]:.2f} from all reports; {filtered[i, t, best]:.2f} from reports up to this "
+                "day</p>")
 
     def front(self, day: date) -> dict | None:
         """The front line of ``day`` as a GeoJSON geometry (None when nothing is held)."""
@@ -436,7 +456,7 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
                 "place_id": pid,
                 "style": leaflet_style(state, row["geometry_confidence"], tl.initial, weak_state(tl, state), changed),
                 "tooltip": f"{place_tip(gaz, pid)}<br>{line}",
-                "popup": f"{place_header(gaz, pid)}<p>{line}</p>{geometry_note(row, gaz)}"
+                "popup": f"{place_header(gaz, pid)}<p>{line}</p>{data.weighed(pid, day)}{geometry_note(row, gaz)}"
                          f"{_table(tl, pid, day, state, lib)}",
             }
         )

@@ -1,0 +1,233 @@
+"""Evidence, weighed: who claims what and on what basis, and a probability for each place and day.
+
+Claims say who claims (``claimant``) and on what basis (``basis``); where a file leaves them empty
+they are set by documented rules (:func:`claimant_class`, :func:`basis_of`, :func:`find_relays`).
+Relays of one statement (three outlets carrying one military statement on the same day) count once.
+
+The model is a hidden Markov model per place over days, with three hidden states
+(government-held, contested, IS-held): a day without a report is missing evidence, not "no change";
+each claim is an emission whose probabilities depend on its evidence class (claimant class ×
+basis); the emission matrices and the daily transition matrix are shared across places and fitted
+by EM with Dirichlet priors (Dawid–Skene confusion matrices inside an HMM). ``posteriors`` gives,
+for every place and day, the filtered probabilities (from claims up to that day: what was knowable
+then) and the smoothed ones (from all claims). numpy only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mosulmap.claims import Claim
+
+STATES = ("gov_control", "contested", "is_control")  # ordered: the ranked probability score uses it
+CLASSES = ("official", "press", "blog", "is", "think_tank", "area")
+BASES = ("declared", "observed", "admitted", "inferred")
+
+_IS = re.compile(r"\b(?:IS|ISIS|ISIL|Daesh|Islamic State|Amaq|A'maq)\b|داعش|أعماق", re.I)
+_THINK_TANK = re.compile(r"\bISW\b|Institute for the Study of War|think tank", re.I)
+_BLOG = re.compile(r"musings|antiwar|wikimapia|blogspot|wordpress|\bblog\b|urban75|dinar", re.I)
+_OFFICIAL = re.compile(r"statement|\bJOC\b|Joint Operations|ministry|command|spokesm[ae]n|military said|"
+                       r"officers? said|general|Lt\.? ?Gen|\bCTS\b|Golden Division|Federal Police|division|"
+                       r"brigade|army|الإعلام الحربي|خلية الإعلام|قيادة العمليات|بيان|وزارة", re.I)
+_SEEN = re.compile(r"correspondent|reporter|witness|saw|seen|visited|residents? (?:said|told)|on the ground|"
+                   r"AFP journalist|Reuters (?:journalist|reporter)|مراسل|شهود", re.I)
+_INFERRED = re.compile(r"\bmap\b|per ?cent of|% of|list of|lists? (?:of )?districts", re.I)
+
+
+def claimant_class(claim: Claim) -> str:
+    """The class of who makes the statement (first rule that matches):
+    ``is`` (IS/Amaq as actor or cited), ``think_tank`` (ISW), ``blog`` (Musings on Iraq, blogs,
+    forums), ``official`` (a named force, a statement, the JOC, a ministry), else ``press``. A claim
+    whose ``claimant`` is filled is classed from that text first."""
+    text = " ".join((claim.claimant, claim.actor if claim.actor != "unspecified" else ""))
+    for source in (claim.claimant, text, f"{claim.source} {claim.quote}"):
+        if not source.strip():
+            continue
+        if _IS.search(source) and not re.search(r"against (?:IS|ISIS)|from (?:IS|ISIS)", source):
+            return "is"
+        if _THINK_TANK.search(source):
+            return "think_tank"
+        if _BLOG.search(source):
+            return "blog"
+        if _OFFICIAL.search(source):
+            return "official"
+        if source is claim.claimant:
+            return "press"
+    return "press"
+
+
+def basis_of(claim: Claim) -> str:
+    """On what the claim rests (the file's ``basis`` if given): ``admitted`` when IS concedes a loss
+    (event ``admitted_loss``, or IS claiming government control), ``observed`` when a correspondent
+    or witness saw it, ``inferred`` for maps, percentages and lists, else ``declared``."""
+    if claim.basis:
+        return claim.basis
+    if claim.event == "admitted_loss" or (claimant_class(claim) == "is" and claim.status.value == "gov_control"):
+        return "admitted"
+    text = f"{claim.quote} {claim.note}"
+    if _SEEN.search(text):
+        return "observed"
+    if _INFERRED.search(text):
+        return "inferred"
+    return "declared"
+
+
+def find_relays(claims: Iterable[Claim]) -> dict[str, str]:
+    """claim id -> the claim it relays. The file's ``relay_of`` wins; otherwise, among claims with the
+    same day, places and status, every *declared* claim after the first declared one (by id) relays
+    it: one statement carried by several outlets. Observed and admitted claims are never relays."""
+    relays: dict[str, str] = {}
+    first: dict[tuple, str] = {}
+    for claim in sorted(claims, key=lambda c: (c.date, c.claim_id)):
+        if claim.relay_of:
+            relays[claim.claim_id] = claim.relay_of
+            continue
+        if basis_of(claim) != "declared" or not claim.place_ids:
+            continue
+        key = (claim.date, frozenset(claim.place_ids), claim.status)
+        if key in first:
+            relays[claim.claim_id] = first[key]
+        else:
+            first[key] = claim.claim_id
+    return relays
+
+
+def evidence_class(claim: Claim, own: bool = True) -> str:
+    """``claimant class/basis``; a claim that covers the place as part of a larger area is ``area``."""
+    return f"{claimant_class(claim) if own else 'area'}/{basis_of(claim)}"
+
+
+@dataclass
+class Observations:
+    """Claims as emissions: place index, day index, evidence class index, stated state index."""
+
+    places: list[str]
+    days: int
+    classes: list[str]
+    place: np.ndarray
+    day: np.ndarray
+    cls: np.ndarray
+    said: np.ndarray
+    claim_ids: list[str]
+    own: np.ndarray  # the claim names the place itself (not a whole-area or aggregate claim)
+
+
+def observations(timeline, relays: dict[str, str] | None = None) -> Observations:
+    """Every claim behind every place of a timeline (its own and covering ones), relays left out;
+    claims before the window count on its first day."""
+    history = {p: timeline.history[p] for p in timeline.place_ids}
+    relays = relays if relays is not None else find_relays({c.claim_id: c for h in history.values() for c in h}
+                                                           .values())
+    classes = sorted({f"{c}/{b}" for c in CLASSES for b in BASES})
+    index = {c: i for i, c in enumerate(classes)}
+    rows = []
+    for i, pid in enumerate(timeline.place_ids):
+        for claim in history[pid]:
+            if claim.claim_id in relays or claim.date > timeline.end:
+                continue
+            own = pid in claim.place_ids
+            t = max(0, (claim.date - timeline.start).days)
+            rows.append((i, t, index[evidence_class(claim, own)], STATES.index(claim.status.value), claim.claim_id,
+                         own))
+    cols = list(zip(*rows)) if rows else [[]] * 6
+    return Observations(list(timeline.place_ids), len(timeline.days), classes,
+                        np.asarray(cols[0], dtype=int), np.asarray(cols[1], dtype=int), np.asarray(cols[2], dtype=int),
+                        np.asarray(cols[3], dtype=int), list(cols[4]), np.asarray(cols[5], dtype=bool))
+
+
+@dataclass
+class Model:
+    """Shared parameters: ``emission[class, true state, stated state]``, ``transition[from, to]``
+    (one day), ``initial`` (the state before the window)."""
+
+    classes: list[str]
+    emission: np.ndarray
+    transition: np.ndarray
+    initial: np.ndarray
+
+
+EMISSION_PRIOR = (3.0, 1.0)  # Dirichlet pseudo-counts: a claimant more often reports the true state
+TRANSITION_PRIOR = (60.0, 1.0)  # a place's state usually stays from one day to the next
+
+
+def initial_for(state: str) -> np.ndarray:
+    """The prior over the first day from the campaign's default state (unknown: uniform)."""
+    if state in STATES:
+        p = np.full(3, 0.04)
+        p[STATES.index(state)] = 0.92
+        return p
+    return np.full(3, 1 / 3)
+
+
+def _log_b(obs: Observations, emission: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """log P(claims of place p on day t | state s), shape (places, days, 3)."""
+    log_b = np.zeros((len(obs.places), obs.days, 3))
+    keep = np.ones(len(obs.place), dtype=bool) if mask is None else mask
+    np.add.at(log_b, (obs.place[keep], obs.day[keep]), np.log(emission[obs.cls[keep], :, obs.said[keep]]))
+    return log_b
+
+
+def forward_backward(model: Model, log_b: np.ndarray, smooth: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scaled forward–backward over every place at once: filtered (P, T, 3), smoothed (P, T, 3),
+    and the expected transitions summed over places and days (3, 3)."""
+    places, days, _ = log_b.shape
+    b = np.exp(log_b - log_b.max(axis=2, keepdims=True))
+    alpha = np.empty((places, days, 3))
+    a = model.initial[None, :] @ model.transition * b[:, 0]
+    alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
+    for t in range(1, days):
+        a = (alpha[:, t - 1] @ model.transition) * b[:, t]
+        alpha[:, t] = a / a.sum(axis=1, keepdims=True)
+    if not smooth:
+        return alpha, alpha, np.zeros((3, 3))
+    beta = np.ones((places, days, 3))
+    xi = np.zeros((3, 3))
+    for t in range(days - 2, -1, -1):
+        nxt = b[:, t + 1] * beta[:, t + 1]
+        pair = alpha[:, t, :, None] * model.transition[None] * nxt[:, None, :]
+        pair /= pair.sum(axis=(1, 2), keepdims=True)
+        xi += pair.sum(axis=0)
+        bt = nxt @ model.transition.T
+        beta[:, t] = bt / bt.sum(axis=1, keepdims=True)
+    gamma = alpha * beta
+    gamma /= gamma.sum(axis=2, keepdims=True)
+    return alpha, gamma, xi
+
+
+def fit(obs: Observations, default_state: str = "is_control", iterations: int = 25,
+        places: np.ndarray | None = None) -> Model:
+    """EM over the places (all, or the indices in ``places``): emission matrices per evidence class
+    and one daily transition matrix, each with its Dirichlet prior."""
+    n = len(obs.classes)
+    prior_e = np.full((n, 3, 3), EMISSION_PRIOR[1]) + np.eye(3)[None] * (EMISSION_PRIOR[0] - EMISSION_PRIOR[1])
+    prior_t = np.full((3, 3), TRANSITION_PRIOR[1]) + np.eye(3) * (TRANSITION_PRIOR[0] - TRANSITION_PRIOR[1])
+    model = Model(obs.classes, prior_e / prior_e.sum(axis=2, keepdims=True),
+                  prior_t / prior_t.sum(axis=1, keepdims=True), initial_for(default_state))
+    chosen = np.arange(len(obs.places)) if places is None else np.asarray(places)
+    mask = np.isin(obs.place, chosen)
+    remap = np.full(len(obs.places), -1)
+    remap[chosen] = np.arange(len(chosen))
+    sub = Observations([obs.places[i] for i in chosen], obs.days, obs.classes, remap[obs.place[mask]],
+                       obs.day[mask], obs.cls[mask], obs.said[mask], [], obs.own[mask])
+    for _ in range(iterations):
+        _, gamma, xi = forward_backward(model, _log_b(sub, model.emission))
+        counts = np.zeros((n, 3, 3))
+        np.add.at(counts, (sub.cls, slice(None), sub.said), gamma[sub.place, sub.day])
+        emission = counts + prior_e
+        transition = xi + prior_t
+        model = Model(obs.classes, emission / emission.sum(axis=2, keepdims=True),
+                      transition / transition.sum(axis=1, keepdims=True), model.initial)
+    return model
+
+
+def posteriors(timeline, default_state: str | None = None) -> tuple[np.ndarray, np.ndarray, Model]:
+    """Filtered and smoothed P(gov, contested, IS) for every place (timeline order) and day."""
+    obs = observations(timeline)
+    default = default_state or timeline.initial.value
+    model = fit(obs, default)
+    filtered, smoothed, _ = forward_backward(model, _log_b(obs, model.emission))
+    return filtered, smoothed, model
