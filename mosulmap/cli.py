@@ -294,10 +294,12 @@ def evaluate_states_command(campaign, claims_files, as_json) -> None:
 @click.option("--initial", type=click.Choice(["is_control", "unknown"]), default=None,
               help="State before any claim [default: the campaign's (its default.state)].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
+              help="Processes drawing the PNG snapshots [default: every core].")
 @campaign_option
 @_reports_errors
 def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_column, layer, start, end, every_day,
-          tiles, no_snapshots, strict, initial, out_dir, campaign) -> None:
+          tiles, no_snapshots, strict, initial, out_dir, jobs, campaign) -> None:
     """Build the maps and exports of a campaign into output/."""
     from mosulmap.pipeline import build as run_build
     from mosulmap.timeline import ControlStatus
@@ -307,7 +309,7 @@ def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_colum
         start.date() if start else None, end.date() if end else None, every_day, tiles,
         snapshots=not no_snapshots, strict=strict, progress=True,
         initial=ControlStatus(initial) if initial else None,
-        name_column=name_column, layer=layer, add_claims=add_claims, campaign=campaign,
+        name_column=name_column, layer=layer, add_claims=add_claims, campaign=campaign, jobs=jobs,
     )
     for note in result.notes:
         click.echo(note)

@@ -39,7 +39,7 @@ from mosulmap.render import (
     render_slider,
 )
 from mosulmap.resolver import Resolver
-from mosulmap.snapshot import SnapshotRenderer
+from mosulmap.snapshot import snapshot_pool
 from mosulmap.timeline import ControlStatus, build_timeline
 
 
@@ -271,13 +271,14 @@ def build(
     layer: str | None = None,
     add_claims: Iterable[str | Path] = (),
     campaign: str | Path | Campaign | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build every map and export of a campaign (default east Mosul) into ``out_dir`` (default
     ``output/``), atomically.
 
     Dated maps and snapshots are made for each day on which something changed (``every_day``
     for all days); the slider map covers every day. ``initial`` is the state before any claim
-    (default: the campaign's).
+    (default: the campaign's). ``jobs``: processes drawing the PNGs (default: every core).
     """
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
     cleaned = clean_leftovers(out)
@@ -297,15 +298,11 @@ def build(
         lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
         for name in ("leaflet.js", "leaflet.css", "LICENSE"):
             atomic_write_bytes(staging / "lib" / name, lib.joinpath(name).read_bytes())
-        snapshotter = SnapshotRenderer(data) if snapshots else None
-        try:
+        with snapshot_pool(data, days if snapshots else [], jobs) as pngs:
             for day in tqdm(days, desc="maps", unit="day", disable=not progress):
                 atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", render_day(data, day))
-                if snapshotter:
-                    atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", snapshotter.render(day))
-        finally:
-            if snapshotter:
-                snapshotter.close()
+            for day, png in pngs:
+                atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", png)
         atomic_write_text(staging / "timeline.html", render_slider(data))
         for pid in tl.place_ids:  # each place's full claim list, loaded by the maps on demand
             if tl.history[pid]:

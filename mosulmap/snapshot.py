@@ -12,7 +12,12 @@ so importing it leaves a notebook's inline plots alone.
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import textwrap
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 
 import geopandas as gpd
@@ -24,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from PIL import Image
 
 from mosulmap.render import MapData, format_day
 from mosulmap.style import (
@@ -73,7 +79,7 @@ class SnapshotRenderer:
             if data.river.get("features") else gpd.GeoDataFrame(geometry=[], crs=crs)
 
         # The map on the left, the legend in its own column on the right: it never covers a place.
-        self.fig = Figure(figsize=(11, 9))
+        self.fig = Figure(figsize=(11, 9), dpi=dpi)
         FigureCanvasAgg(self.fig)
         self.fig.subplots_adjust(left=0.01, right=0.68, top=0.95, bottom=0.05)
         ax = self.ax = self.fig.add_subplot()
@@ -139,6 +145,32 @@ class SnapshotRenderer:
         undrawn = len(data.undrawn)
         self.fig.text(0.02, 0.012, SOURCE_LINE + (f" {undrawn} claimed places are not located." if undrawn else ""),
                       fontsize=6, wrap=True)
+        self._cache_labels()
+
+    def _cache_labels(self) -> None:
+        """Draw every place label once, in black, into a transparent overlay (text is most of the cost
+        of a frame); :meth:`render` lays it over each day's map and draws as text only the labels
+        that turn white on a reported IS-held place."""
+        texts = set(self.labels.values())
+        others = [a for a in (*self.ax.get_children(), *self.fig.legends, *self.fig.texts)
+                  if a.get_visible() and a not in texts]
+        for artist in others:
+            artist.set_visible(False)
+        self.fig.patch.set_alpha(0)
+        self.fig.canvas.draw()
+        overlay = np.asarray(self.fig.canvas.buffer_rgba()).astype(np.float32) / 255
+        renderer = self.fig.canvas.get_renderer()
+        height = overlay.shape[0]
+        self.boxes = {}
+        for pid, text in self.labels.items():
+            box = text.get_window_extent(renderer)
+            self.boxes[pid] = (max(0, int(height - box.y1) - 1), int(height - box.y0) + 2,
+                               max(0, int(box.x0) - 1), int(box.x1) + 2)
+            text.set_visible(False)
+        self.overlay_rgb, self.overlay_alpha = overlay[..., :3], overlay[..., 3:]
+        for artist in others:
+            artist.set_visible(True)
+        self.fig.patch.set_alpha(1)
 
     def render(self, day: date) -> bytes:
         """The PNG of who held what on ``day``."""
@@ -153,10 +185,14 @@ class SnapshotRenderer:
             coll.set_edgecolors([DISPUTED_EDGE if s.disputed else CHANGED_EDGE if c else
                                  (0.2, 0.2, 0.2, 0.5 if s.assumed else 1) for s, c in zip(states, changed)])
             coll.set_linewidths([2.2 if s.disputed or c else weight for s, c in zip(states, changed)])
+        dark = []
         for pid, text in self.labels.items():
             state = tl.state(pid, day)
-            dark = state.status is ControlStatus.IS_CONTROL and not state.assumed
-            text.set_color("white" if dark else "black")
+            white = state.status is ControlStatus.IS_CONTROL and not state.assumed
+            text.set_visible(white)
+            text.set_color("white")
+            if white:
+                dark.append(pid)
         for line in self.front_lines:
             line.remove()
         index = (day - tl.start).days
@@ -167,8 +203,17 @@ class SnapshotRenderer:
         for text, key in zip(self.legend.get_texts(), self.shown_keys):
             text.set_text(f"{shown_label(key, tl.initial)} ({sum(s.shown == key for s in everyone)})")
         self.title.set_text(f"{self.data.campaign.name}: who held what on {format_day(day)}")
+        self.fig.canvas.draw()
+        image = np.asarray(self.fig.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
+        alpha = self.overlay_alpha
+        if dark:  # those labels are drawn white instead
+            alpha = alpha.copy()
+            for pid in dark:
+                top, bottom, left, right = self.boxes[pid]
+                alpha[top:bottom, left:right] = 0
+        image = image * (1 - alpha) + self.overlay_rgb * alpha
         buffer = io.BytesIO()
-        self.fig.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None})
+        Image.fromarray(np.rint(image * 255).astype(np.uint8)).save(buffer, format="PNG", compress_level=6)
         return buffer.getvalue()
 
     def close(self) -> None:
@@ -184,4 +229,42 @@ def render_snapshot(data: MapData, day: date, dpi: int = 110) -> bytes:
         renderer.close()
 
 
-__all__ = ["SnapshotRenderer", "render_snapshot"]
+__all__ = ["SnapshotRenderer", "render_snapshot", "snapshot_pool"]
+
+
+_POOL_DATA: MapData | None = None  # handed to forked workers without pickling
+_POOL_RENDERER: SnapshotRenderer | None = None
+
+
+def _pool_start() -> None:
+    global _POOL_RENDERER
+    _POOL_RENDERER = SnapshotRenderer(_POOL_DATA)
+
+
+def _pool_render(day: date) -> tuple[date, bytes]:
+    return day, _POOL_RENDERER.render(day)
+
+
+@contextmanager
+def snapshot_pool(data: MapData, days: list[date], jobs: int | None = None) -> Iterator[Iterator[tuple[date, bytes]]]:
+    """PNGs of ``days`` drawn by ``jobs`` worker processes (default: every core) while the caller does
+    other work; yields an iterator of (day, PNG bytes) in day order. The same bytes as one process."""
+    global _POOL_DATA
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(days) or 1))
+    if not days:
+        yield iter(())
+        return
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        renderer = SnapshotRenderer(data)
+        try:
+            yield ((day, renderer.render(day)) for day in days)
+        finally:
+            renderer.close()
+        return
+    _POOL_DATA = data
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_pool_start) as pool:
+            yield pool.map(_pool_render, days, chunksize=max(1, len(days) // (4 * jobs)))
+    finally:
+        _POOL_DATA = None

@@ -124,3 +124,15 @@ def test_the_slider_opens_on_the_latest_day_with_a_report(data):
     latest = max(d for d in data.timeline.days if d in reported)
     assert payload["days"][payload["start"]] == latest.isoformat()
     assert data.timeline.start + timedelta(days=payload["start"]) == latest
+
+
+def test_pngs_drawn_in_parallel_are_the_same_bytes(data):
+    from mosulmap.snapshot import snapshot_pool
+
+    days = data.timeline.change_days()[:6]
+    with snapshot_pool(data, days, jobs=1) as one:
+        serial = list(one)
+    with snapshot_pool(data, days, jobs=2) as two:
+        parallel = list(two)
+    assert [d for d, _ in parallel] == days and serial == parallel
+    assert all(png[:8] == b"\x89PNG\r\n\x1a\n" for _, png in serial)
