@@ -105,6 +105,15 @@ class MapData:
                        for pid, pt in zip(order["place_id"], order.to_crs(settings.WGS84).representative_point())]
 
     @cached_property
+    def drawing(self) -> list[tuple[str, str, str, dict | None]]:
+        """(place id, shape confidence, shape note, rounded GeoJSON geometry) in drawing order:
+        serialised once and shared by every dated map."""
+        order = _drawing_order(self.polygons)
+        shapes = geojson_dict(order[["place_id", "geometry"]], MAP_DECIMALS)["features"]
+        return [(row["place_id"], row["geometry_confidence"], geometry_note(row, self.gazetteer), f["geometry"])
+                for (_, row), f in zip(order.iterrows(), shapes)]
+
+    @cached_property
     def evidence(self):
         """(filtered, smoothed) P(gov, contested, IS) per place (timeline order) and day, from the
         evidence model (:mod:`mosulmap.evidence`)."""
@@ -441,26 +450,22 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
     """A choropleth of who held what on ``day`` (Leaflet from ``lib``, or "inline")."""
     tl, gaz = data.timeline, data.gazetteer
     features = []
-    polygons = _drawing_order(data.polygons)
     priority = []  # labels shown first: places that changed or that a claim names that day
-    for _, row in polygons.iterrows():
-        pid = row["place_id"]
+    for pid, confidence, note, geometry in data.drawing:
         state = tl.state(pid, day)
         changed = status_changed(tl, pid, day)
         if changed or state.last_report == day:
             priority.append(pid)
         line = status_line(state, tl.initial) + (
             f" <span class='mm-changed'>changed on {format_day(day)}</span>" if changed else "")
-        features.append(
-            {
-                "place_id": pid,
-                "style": leaflet_style(state, row["geometry_confidence"], tl.initial, weak_state(tl, state), changed),
-                "tooltip": f"{place_tip(gaz, pid)}<br>{line}",
-                "popup": f"{place_header(gaz, pid)}<p>{line}</p>{data.weighed(pid, day)}{geometry_note(row, gaz)}"
-                         f"{_table(tl, pid, day, state, lib)}",
-            }
-        )
-    places = gpd.GeoDataFrame(features, geometry=list(polygons.geometry), crs=polygons.crs)
+        features.append({"type": "Feature", "properties": {
+            "place_id": pid,
+            "style": leaflet_style(state, confidence, tl.initial, weak_state(tl, state), changed),
+            "tooltip": f"{place_tip(gaz, pid)}<br>{line}",
+            "popup": f"{place_header(gaz, pid)}<p>{line}</p>{data.weighed(pid, day)}{note}"
+                     f"{_table(tl, pid, day, state, lib)}",
+        }, "geometry": geometry})
+    places = {"type": "FeatureCollection", "features": features}
     counts = _count_line([tl.state(p, day) for p in tl.place_ids], tl.initial)
     undrawn = "".join(
         f"<li>{place_tip(gaz, p)}: {status_line(tl.state(p, day), tl.initial)}</li>" for p in data.undrawn
@@ -475,7 +480,7 @@ def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
     )
     with deterministic_ids():
         m = _base_map(data, lib)
-        payload = {"extent": data.extent, "river": data.river, "places": geojson_dict(places, MAP_DECIMALS),
+        payload = {"extent": data.extent, "river": data.river, "places": places,
                    "front": data.front(day), "labels": data.labels, "priority": priority,
                    "hatch": shown_color("assumed", tl.initial), "assumedOpacity": ASSUMED_OPACITY, **data.context}
         m.get_root().html.add_child(RawHTML(title + _legend(data) + panel))
