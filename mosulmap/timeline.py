@@ -257,11 +257,14 @@ def build_timeline(
             raise MosulmapError(f"the {name} date {value} is outside {earliest}..{latest}, the span claims may cover")
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     whole_basis = "whole " + campaign.area_label.removeprefix("the ")
+    reach = _whole_area_reach(gazetteer, whole)
     states: dict[str, list[ControlState]] = {}
     history: dict[str, list[Claim]] = {}
     for pid in neighbourhoods:
         own = sorted(direct.get(pid, []), key=lambda c: (c.date, c.claim_id))
-        covering = [(c, whole_basis) for c in blanket if pid not in c.except_place_ids]  # "all … except …"
+        scope = gazetteer[pid].scope
+        covering = [(c, whole_basis) for c in blanket if pid not in c.except_place_ids  # "all … except …"
+                    and any(scope in reach[w] for w in c.place_ids if w in reach)]
         seen, parent = {pid}, parents.get(pid)
         while parent and parent not in seen:  # a claim on the Old City covers each of its quarters
             seen.add(parent)
@@ -270,6 +273,19 @@ def build_timeline(
         history[pid] = sorted(own + [c for c, _ in covering], key=lambda c: (c.date, c.claim_id))
         states[pid] = _place_states(pid, own, covering, days, initial, initial_since)
     return Timeline(start, end, neighbourhoods, by_id, history, states, initial)
+
+
+def _whole_area_reach(gazetteer: Gazetteer, whole: set[str]) -> dict[str, set[str]]:
+    """The scopes each whole-area row covers: every mapped scope, or in a campaign made of parts (the
+    whole battle) the scopes of the part the row belongs to — the east bank's declaration does not
+    free the west bank."""
+    campaign = gazetteer.campaign
+    if not campaign.parts:
+        return {w: set(campaign.scopes) for w in whole}
+    from mosulmap.campaign import load_campaign
+
+    parts = [load_campaign(p).scopes for p in campaign.parts]
+    return {w: next((set(s) for s in parts if gazetteer[w].scope in s), {gazetteer[w].scope}) for w in whole}
 
 
 def _place_states(

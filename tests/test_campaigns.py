@@ -121,7 +121,14 @@ def test_the_whole_battle_has_both_banks_and_names_on_both_banks_are_ambiguous()
     for pid, geom in zip(data.polygons["place_id"], data.polygons.geometry):
         assert (east if data.gazetteer[pid].scope == "east_bank" else west).covers(geom), pid
     assert inputs.resolver.resolve("Shuhada").status.value == "ambiguous"
-    assert data.timeline.start == date(2016, 10, 17) and data.timeline.end == date(2017, 7, 10)
+    tl = data.timeline
+    assert tl.start == date(2016, 10, 17) and tl.end == date(2017, 7, 10)
+    # a bank's whole-area declaration covers that bank only: the east's of Jan 2017 frees no west place
+    west = [p for p in tl.place_ids if data.gazetteer[p].scope != "east_bank"]
+    east = [p for p in tl.place_ids if data.gazetteer[p].scope == "east_bank"]
+    assert all(tl.state(p, date(2017, 1, 25)).shown == "gov_control" for p in east)
+    assert sum(tl.state(p, date(2017, 1, 25)).shown == "gov_control" for p in west) == 0
+    assert all(tl.state(p, date(2017, 7, 10)).shown == "gov_control" for p in west)
 
 
 def _made_up_city(folder: Path) -> Path:
