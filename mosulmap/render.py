@@ -24,6 +24,7 @@ from importlib import resources
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
@@ -577,12 +578,18 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
             MAP_DECIMALS,
         ),
         "fronts": [[r.first, r.last, _round_geometry(r.line)] for r in data.fronts],
+        # the weighed view: per drawn place, runs [first, last, most probable state, its filtered probability
+        # in tenths]; a place with no report yet keeps the rule's "assumed" look
+        "weighed": [_weighed_runs(data, p["id"]) for p in meta],
+        "stateColors": [STATUS_COLORS[ControlStatus(s)] for s in ("gov_control", "contested", "is_control")],
         "labels": data.labels,
         **data.context,
     }
     controls = (
         f'<div class="mm-box mm-title"><h1>{escape(data.campaign.name)}: who held what on <span id="mm-date"></span>'
-        '</h1>'
+        '</h1><label class="mm-toggle"><input type="checkbox" id="mm-weighed"> weighed evidence (model, from the '
+        'reports up to the day: colour = most probable state, strength = its probability; places no report names '
+        'stay assumed; the map\'s default is the latest-claim rule)</label>'
         '<p id="mm-counts"></p><p id="mm-hash-note" class="mm-note" hidden></p></div>'
         '<div class="mm-box mm-slider"><div class="mm-buttons">'
         '<button id="mm-prev" type="button" title="previous change (←)">◀ change</button>'
@@ -609,6 +616,20 @@ def _day_select(element_id: str, days: list[date], selected: int) -> str:
     options = "".join(f'<option value="{i}"{" selected" if i == selected else ""}>{format_day(d)}</option>'
                       for i, d in enumerate(days))
     return f'<select id="{element_id}" aria-label="{element_id[3:]} date">{options}</select>'
+
+
+def _weighed_runs(data: MapData, place_id: str) -> list[list[int]]:
+    filtered, _ = data.evidence  # what was knowable that day, not a reconstruction from later reports
+    probs = filtered[data.timeline.place_ids.index(place_id)]
+    best = probs.argmax(axis=1)
+    tenths = np.rint(probs[np.arange(len(best)), best] * 10).astype(int)
+    runs: list[list[int]] = []
+    for t, (s, p) in enumerate(zip(best.tolist(), tenths.tolist())):
+        if runs and runs[-1][2:] == [s, p]:
+            runs[-1][1] = t
+        else:
+            runs.append([t, t, s, p])
+    return runs
 
 
 def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom: int | None,

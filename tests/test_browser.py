@@ -349,3 +349,16 @@ def _first_page_of_claims(page, place_id: str) -> str:
     page.evaluate(f"{own}.querySelector('a.mm-all').click()")
     page.wait_for_function(f"{own}.querySelectorAll('.mm-all-claims tbody tr').length === 100", timeout=10000)
     return page.evaluate(f"{own}.querySelector('.leaflet-popup-content').innerText")
+
+
+def test_the_weighed_view_is_a_toggle_beside_the_rule(browser, site):
+    page, errors = _open(browser, site / "timeline.html", "#2016-11-20")
+    rule = _styles(page)
+    assert not page.locator("#mm-weighed").is_checked()  # the rule is the default
+    page.check("#mm-weighed")
+    weighed = _styles(page)
+    assert weighed != rule and page.locator("path.mm-assumed").count() > 0  # unreported places stay assumed
+    page.uncheck("#mm-weighed")
+    assert _styles(page) == rule
+    assert errors == []
+    page.close()

@@ -56,8 +56,23 @@
             (rows.length ? "<table class='mm-claims'>" + D.claimHead + rows.join("") + "</table>" + more
                          : "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>");
     }
+    var weighedBox = document.getElementById("mm-weighed");
+    function weighedStyle(place, day) {  // the model's view: most probable state, opacity by its probability
+        var runs = D.weighed[D.meta.indexOf(place)];
+        for (var i = 0; i < runs.length; i++) {
+            if (runs[i][0] <= day && day <= runs[i][1]) {
+                return {fillColor: D.stateColors[runs[i][2]], fillOpacity: 0.1 + 0.7 * runs[i][3] / 10,
+                        color: "#333333", weight: 1, dashArray: null, opacity: 1};
+            }
+        }
+        return null;
+    }
     // The same rules as mosulmap.style.leaflet_style.
     function style(place, day) {
+        if (weighedBox && weighedBox.checked && stateAt(place, day)[2] !== D.assumedCode) {
+            var w = weighedStyle(place, day);
+            if (w) { return w; }
+        }
         var iv = stateAt(place, day), s = D.shown[iv[2]], shape = place.shape;
         var assumed = iv[2] === D.assumedCode, age = ageOf(iv, day);
         var recent = iv[3] && (age === null || age <= D.recentDispute), changed = changedOn(place, day), weak = iv[11];
@@ -140,6 +155,7 @@
         return false;
     }
     slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+    if (weighedBox) { weighedBox.addEventListener("change", function () { show(current, true); }); }
     play.addEventListener("click", toggle);
     document.getElementById("mm-prev").addEventListener("click", function () { step(-1); });
     document.getElementById("mm-next").addEventListener("click", function () { step(1); });
