@@ -73,7 +73,7 @@ def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeome
     return runs
 
 
-IS_GROUND = (ControlStatus.IS_CONTROL, ControlStatus.CONTESTED, "is_control", "contested")
+IS_GROUND = (ControlStatus.IS_CONTROL, ControlStatus.CONTESTED)  # StrEnum: "is_control" matches too
 
 
 def _union(shapes: list[BaseGeometry]) -> BaseGeometry:

@@ -115,6 +115,10 @@ class MapData:
                 for (_, row), f in zip(order.iterrows(), shapes)]
 
     @cached_property
+    def _row(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.timeline.place_ids)}
+
+    @cached_property
     def evidence(self):
         """(filtered, smoothed) P(gov, contested, IS) per place (timeline order) and day, from the
         evidence model (:mod:`mosulmap.evidence`)."""
@@ -125,7 +129,7 @@ class MapData:
 
     def weighed(self, place_id: str, day: date) -> str:
         """A popup line: the most probable state by the weighed evidence, and how sure."""
-        i, t = self.timeline.place_ids.index(place_id), (day - self.timeline.start).days
+        i, t = self._row[place_id], (day - self.timeline.start).days
         filtered, smoothed = self.evidence
         labels = ("government-held", "contested", "IS-held")
         best = int(smoothed[i, t].argmax())
@@ -620,7 +624,7 @@ def _day_select(element_id: str, days: list[date], selected: int) -> str:
 
 def _weighed_runs(data: MapData, place_id: str) -> list[list[int]]:
     filtered, _ = data.evidence  # what was knowable that day, not a reconstruction from later reports
-    probs = filtered[data.timeline.place_ids.index(place_id)]
+    probs = filtered[data._row[place_id]]
     best = probs.argmax(axis=1)
     tenths = np.rint(probs[np.arange(len(best)), best] * 10).astype(int)
     runs: list[list[int]] = []

@@ -12,6 +12,7 @@ of :mod:`mosulmap.evidence` (``python scripts/fill_evidence_columns.py``); value
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from mosulmap.claims import load_claims  # noqa: E402
 from mosulmap.evidence import basis_of, claimant_class, find_relays  # noqa: E402
 from mosulmap.gazetteer import load_gazetteer  # noqa: E402
+from mosulmap.io import atomic_write_text  # noqa: E402
 from mosulmap.resolver import Resolver  # noqa: E402
 
 GROUPS = {"east-mosul": ["east_mosul_claims.csv", "east_mosul_claims_additions.csv"],
@@ -60,12 +62,11 @@ def main() -> None:
                 row["claimant"] = row.get("claimant") or claimant_of(claim)
                 row["basis"] = row.get("basis") or basis_of(claim)
                 row["relay_of"] = row.get("relay_of") or relays.get(claim.claim_id, "")
-            tmp = path.with_suffix(".tmp")
-            with tmp.open("w", encoding="utf-8", newline="") as f:
-                writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(rows)
-            tmp.replace(path)
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            atomic_write_text(path, buffer.getvalue())
             print(f"{path.name}: {len(rows)} rows; {sum(1 for r in rows if r['relay_of'])} relays")
 
 
