@@ -74,3 +74,80 @@ def write_corpus_jsonl(n: int, path: Path, share: float = 0.01) -> Path:
         for row in corpus_rows(n, share):
             handle.write(json.dumps(row) + "\n")
     return path
+
+
+PLACE_COLUMNS = ["place_id", "name", "arabic", "variants", "scope", "feature_type", "lat", "lon", "coord_source",
+                 "coord_confidence", "coord_method", "uncertainty_m", "sources", "notes", "part_of"]
+SEQUENCE = [("contested", "entered"), ("gov_control", "captured"), ("is_control", "counterattack"),
+            ("contested", "fighting"), ("gov_control", "captured")]
+
+
+def write_campaign(folder: Path, days: int, places: int, claims_per_place: int = 5, seed: int = 11) -> Path:
+    """A made-up campaign of ``places`` neighbourhoods on a grid (about 400 m apart) fought over
+    ``days`` days, each place taken, lost and retaken through ``claims_per_place`` dated claims.
+
+    It goes through the campaign mechanism like any real battle: ``campaign.toml``, a place table,
+    an extent and a claims file; polygons are derived from the points as for a new campaign."""
+    import csv
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    side = int(places ** 0.5 + 0.999)
+    step = 0.0045  # degrees: about 400 m at 35° N
+    lat0, lon0 = 35.0, 40.0
+    start = date(2020, 1, 1)
+    end = start + timedelta(days=days - 1)
+    rows = [{c: "" for c in PLACE_COLUMNS} | {"place_id": "synthetic-city", "name": "Synthetic City",
+                                              "scope": "city", "feature_type": "whole area", "sources": "made up"}]
+    for i in range(places):
+        r, c = divmod(i, side)
+        rows.append({col: "" for col in PLACE_COLUMNS} | {
+            "place_id": f"q{i:05d}", "name": f"Quarter {i:05d}", "scope": "city", "feature_type": "neighbourhood",
+            "lat": f"{lat0 + r * step:.5f}", "lon": f"{lon0 + c * step:.5f}", "coord_source": "made up",
+            "coord_confidence": "medium", "coord_method": "sourced", "sources": "made up"})
+    with (folder / "places.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, PLACE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    pad = step
+    ring = [[lon0 - pad, lat0 - pad], [lon0 + side * step, lat0 - pad], [lon0 + side * step, lat0 + side * step],
+            [lon0 - pad, lat0 + side * step], [lon0 - pad, lat0 - pad]]
+    (folder / "extent.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Synthetic City (made up)"},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}), encoding="utf-8")
+    claims = []
+    for i in range(places):
+        when = sorted(rng.sample(range(days), min(days, claims_per_place)))
+        for k, offset in enumerate(when):
+            status, event = SEQUENCE[k % len(SEQUENCE)]
+            claims.append({c: "" for c in COLUMNS} | {
+                "claim_id": f"c{i:05d}-{k}", "date": (start + timedelta(days=offset)).isoformat(),
+                "date_precision": "exact", "place_as_written": f"Quarter {i:05d}", "place_id": f"q{i:05d}",
+                "status": status, "event": event, "actor": "unspecified", "source": f"Synthetic Wire {k}",
+                "quote": f"Quarter {i:05d}: {event} (report {k})."})
+    with (folder / "claims.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerows(claims)
+    (folder / "campaign.toml").write_text(f"""id = "synthetic-{days}x{places}"
+title = "Synthetic City (made up), {days} days x {places} places"
+name = "Synthetic City"
+
+[window]
+start = {start.isoformat()}
+end = {end.isoformat()}
+
+[default]
+state = "is_control"
+since = {(start - timedelta(days=365)).isoformat()}
+
+[area]
+places = "places.csv"
+scopes = ["city"]
+label = "the city"
+extent = "extent.geojson"
+
+[claims]
+files = ["claims.csv"]
+""", encoding="utf-8")
+    return folder

@@ -96,10 +96,11 @@ class SnapshotRenderer:
                                    edgecolors="#333333", linestyles=_DASHES.get(dash, "solid"))
             ax.add_collection(coll)
             self.groups.append((list(chosen["place_id"]), coll, opacity, weight * 0.6))
+        self.river_lines = []
         for line in river.geometry:
             for part in getattr(line, "geoms", [line]):
                 x, y = part.xy
-                ax.plot(x, y, color="#5b9bd5", linewidth=3)
+                self.river_lines += ax.plot(x, y, color="#5b9bd5", linewidth=3)
         # The front line of each run of days, projected once; render() shows the day's one.
         self.fronts = []
         for run in data.fronts:
@@ -126,11 +127,12 @@ class SnapshotRenderer:
         ax.annotate("N", xy=(maxx, maxy - 200), xytext=(maxx, maxy - 1200), ha="center", fontsize=10,
                     arrowprops={"arrowstyle": "->"})
         ax.set_axis_off()
-        handles = [Patch(facecolor=to_rgba(shown_color(k, initial), ASSUMED_OPACITY if k == "assumed" else 0.72),
-                         edgecolor="#333", linestyle=":" if k == "assumed" else "-", label=shown_label(k, initial))
-                   for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
-        handles.append(Patch(facecolor=to_rgba(shown_color("gov_control", initial), 0.72 * WEAK_FACTOR),
-                             edgecolor="#333", linestyle=(0, (2, 3)), label="lighter: only low-confidence reports"))
+        self.shown_keys = [k for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
+        states = [Patch(facecolor=to_rgba(shown_color(k, initial), ASSUMED_OPACITY if k == "assumed" else 0.72),
+                        edgecolor="#333", linestyle=":" if k == "assumed" else "-",
+                        label=f"{shown_label(k, initial)} (888)") for k in self.shown_keys]
+        handles = [Patch(facecolor=to_rgba(shown_color("gov_control", initial), 0.72 * WEAK_FACTOR),
+                         edgecolor="#333", linestyle=(0, (2, 3)), label="lighter: only low-confidence reports")]
         handles += [Patch(facecolor="white", edgecolor="#333", linestyle=_DASHES.get(dash, "solid"),
                           label=textwrap.fill(text, 38))
                     for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied"]
@@ -138,39 +140,63 @@ class SnapshotRenderer:
                               label="front line: government-held ground\nmeets IS-held, contested or assumed"))
         handles.append(Line2D([], [], color=DISPUTED_EDGE, linewidth=2.5, label="disputed: same-day reports disagree"))
         handles.append(Line2D([], [], color=CHANGED_EDGE, linewidth=2.5, label="blue edge: its state changed that day"))
-        self.shown_keys = [k for k in SHOWN if k != "unknown" or initial is ControlStatus.UNKNOWN]
-        self.legend = self.fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.69, 0.93), fontsize=7.5,
+        # Two boxes in the legend column: the day's counts (redrawn per day) and the static key below.
+        self.legend = self.fig.legend(handles=states, loc="upper left", bbox_to_anchor=(0.69, 0.93), fontsize=7.5,
                                       framealpha=1, title="Control, as reported", title_fontsize=9)
+        self.key = self.fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.69, 0.6), fontsize=7.5,
+                                   framealpha=1)
         self.title = ax.set_title("", fontsize=13)
         undrawn = len(data.undrawn)
         self.fig.text(0.02, 0.012, SOURCE_LINE + (f" {undrawn} claimed places are not located." if undrawn else ""),
                       fontsize=6, wrap=True)
-        self._cache_labels()
-
-    def _cache_labels(self) -> None:
-        """Draw every place label once, in black, into a transparent overlay (text is most of the cost
-        of a frame); :meth:`render` lays it over each day's map and draws as text only the labels
-        that turn white on a reported IS-held place."""
-        texts = set(self.labels.values())
-        others = [a for a in (*self.ax.get_children(), *self.fig.legends, *self.fig.texts)
-                  if a.get_visible() and a not in texts]
-        for artist in others:
-            artist.set_visible(False)
-        self.fig.patch.set_alpha(0)
         self.fig.canvas.draw()
-        overlay = np.asarray(self.fig.canvas.buffer_rgba()).astype(np.float32) / 255
+        box = self.legend.get_window_extent().transformed(self.fig.transFigure.inverted())
+        self.key.set_bbox_to_anchor((0.69, box.y0 - 0.01), transform=self.fig.transFigure)
+        self._cache_layers()
+
+    def _cache_layers(self) -> None:
+        """Split the figure into what changes per day and what does not. The static parts under
+        the places (background, extent) are kept as a canvas region, those above them (labels,
+        scale bar, the key, the source line) as a transparent overlay: text is most of the cost of
+        a frame, so :meth:`render` draws only the shapes, the front line, the title, the counts and
+        the labels that turn white on a reported IS-held place."""
+        ax = self.ax
+        self.dynamic = [coll for _, coll, _, _ in self.groups] + self.river_lines
+        below = [a for a in ax.patches]  # the extent
+        moving = {*self.dynamic, *self.labels.values(), self.title, self.legend}
+        above = [a for a in (*ax.get_children(), *self.fig.legends, *self.fig.texts)
+                 if a.get_visible() and a not in moving and a not in below and a is not ax.patch]
+        hidden = [*self.dynamic, self.title, self.legend, *above]
+        for artist in hidden:
+            artist.set_visible(False)
+        for text in self.labels.values():
+            text.set_visible(False)
+        self.fig.canvas.draw()
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        # The overlay: every label in black and the static parts above the places, on a clear figure.
+        for artist in below:
+            artist.set_visible(False)
+        for artist in (*above, *self.labels.values()):
+            artist.set_visible(True)
+        self.fig.patch.set_alpha(0)
+        ax.patch.set_visible(False)
+        self.fig.canvas.draw()
+        self.overlay = Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba()).copy())
         renderer = self.fig.canvas.get_renderer()
-        height = overlay.shape[0]
+        height = self.overlay.height
         self.boxes = {}
         for pid, text in self.labels.items():
             box = text.get_window_extent(renderer)
-            self.boxes[pid] = (max(0, int(height - box.y1) - 1), int(height - box.y0) + 2,
-                               max(0, int(box.x0) - 1), int(box.x1) + 2)
+            self.boxes[pid] = (max(0, int(box.x0) - 1), max(0, int(height - box.y1) - 1),
+                               int(box.x1) + 2, int(height - box.y0) + 2)
+            text.set_color("white")
             text.set_visible(False)
-        self.overlay_rgb, self.overlay_alpha = overlay[..., :3], overlay[..., 3:]
-        for artist in others:
+        for artist in above:
+            artist.set_visible(False)
+        for artist in (*below, *self.dynamic, self.title, self.legend):
             artist.set_visible(True)
         self.fig.patch.set_alpha(1)
+        ax.patch.set_visible(True)
 
     def render(self, day: date) -> bytes:
         """The PNG of who held what on ``day``."""
@@ -185,35 +211,39 @@ class SnapshotRenderer:
             coll.set_edgecolors([DISPUTED_EDGE if s.disputed else CHANGED_EDGE if c else
                                  (0.2, 0.2, 0.2, 0.5 if s.assumed else 1) for s, c in zip(states, changed)])
             coll.set_linewidths([2.2 if s.disputed or c else weight for s, c in zip(states, changed)])
-        dark = []
-        for pid, text in self.labels.items():
-            state = tl.state(pid, day)
-            white = state.status is ControlStatus.IS_CONTROL and not state.assumed
-            text.set_visible(white)
-            text.set_color("white")
-            if white:
-                dark.append(pid)
-        for line in self.front_lines:
-            line.remove()
+        dark = [pid for pid in self.labels if (s := tl.state(pid, day)).status is ControlStatus.IS_CONTROL
+                and not s.assumed]
         index = (day - tl.start).days
         parts = next((p for first, last, p in self.fronts if first <= index <= last), [])
-        self.front_lines = [self.ax.plot(c[:, 0], c[:, 1], color="black", linewidth=2, linestyle=(0, (5, 2)))[0]
-                            for c in parts]
+        front = [Line2D(c[:, 0], c[:, 1], color="black", linewidth=2, linestyle=(0, (5, 2))) for c in parts]
         everyone = tl.on(day)
         for text, key in zip(self.legend.get_texts(), self.shown_keys):
             text.set_text(f"{shown_label(key, tl.initial)} ({sum(s.shown == key for s in everyone)})")
         self.title.set_text(f"{self.data.campaign.name}: who held what on {format_day(day)}")
-        self.fig.canvas.draw()
-        image = np.asarray(self.fig.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
-        alpha = self.overlay_alpha
+        canvas, ax = self.fig.canvas, self.ax
+        canvas.restore_region(self.background)
+        for artist in self.dynamic:
+            ax.draw_artist(artist)
+        for line in front:
+            line.axes, line.figure = ax, self.fig
+            line.set_transform(ax.transData)
+            line.set_clip_path(ax.patch)
+            ax.draw_artist(line)
+        for pid in dark:
+            self.labels[pid].set_visible(True)
+            ax.draw_artist(self.labels[pid])
+            self.labels[pid].set_visible(False)
+        ax.draw_artist(self.title)
+        self.fig.draw_artist(self.legend)
+        image = Image.fromarray(np.asarray(canvas.buffer_rgba()))
+        overlay = self.overlay
         if dark:  # those labels are drawn white instead
-            alpha = alpha.copy()
+            overlay = overlay.copy()
             for pid in dark:
-                top, bottom, left, right = self.boxes[pid]
-                alpha[top:bottom, left:right] = 0
-        image = image * (1 - alpha) + self.overlay_rgb * alpha
+                overlay.paste((0, 0, 0, 0), self.boxes[pid])
+        image = Image.alpha_composite(image, overlay).convert("RGB")
         buffer = io.BytesIO()
-        Image.fromarray(np.rint(image * 255).astype(np.uint8)).save(buffer, format="PNG", compress_level=6)
+        image.save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
 
     def close(self) -> None:

@@ -90,12 +90,15 @@ def test_the_png_legend_sits_beside_the_map_and_labels_print(data):
     try:
         png = renderer.render(date(2016, 11, 4))
         fig_renderer = renderer.fig.canvas.get_renderer()
-        legend = renderer.legend.get_window_extent(fig_renderer)
+        counts, key = (box.get_window_extent(fig_renderer) for box in (renderer.legend, renderer.key))
         axes = renderer.ax.get_window_extent(fig_renderer)
-        assert legend.x0 >= axes.x1 - 1  # never over a neighbourhood
-        assert legend.x1 <= renderer.fig.bbox.x1  # and whole
+        for legend in (counts, key):
+            assert legend.x0 >= axes.x1 - 1  # never over a neighbourhood
+            assert legend.x1 <= renderer.fig.bbox.x1 and legend.y0 >= 0  # and whole
+        assert key.y1 <= counts.y0  # the key below the day's counts, not over them
         assert min(t.get_fontsize() for t in renderer.labels.values()) >= 7
-        assert any("changed that day" in t.get_text() for t in renderer.legend.get_texts())
+        assert any("changed that day" in t.get_text() for t in renderer.key.get_texts())
+        assert any("(0)" in t.get_text() for t in renderer.legend.get_texts())  # no IS-held place that day
     finally:
         renderer.close()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
