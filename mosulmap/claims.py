@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import re
 from collections import Counter
@@ -76,7 +75,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One dated statement about who held one place.
 
@@ -132,6 +131,20 @@ class Claim:
             "basis": self.basis,
             "relay_of": self.relay_of,
         }
+
+
+_SET = object.__setattr__
+
+
+def _placed(claim: Claim, place_ids: tuple[str, ...], resolution: str) -> Claim:
+    """``replace(claim, place_ids=…, resolution=…)`` without ``replace``'s cost (it re-runs
+    ``__init__`` with every field: a third of loading a million claims)."""
+    new = object.__new__(Claim)
+    for name in Claim.__slots__:
+        _SET(new, name, getattr(claim, name))
+    _SET(new, "place_ids", place_ids)
+    _SET(new, "resolution", resolution)
+    return new
 
 
 @dataclass
@@ -371,7 +384,7 @@ def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
     """
     path = Path(path)
     if path.suffix.lower() == ".parquet":
-        return _collect_rows(path, _parquet_rows(path), strict)
+        return _collect_parquet(path, strict)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -385,9 +398,11 @@ def read_claims(path: str | Path, strict: bool = False) -> ClaimSet:
     return _collect_rows(path, _rows(path, text), strict)
 
 
-def _parquet_rows(path: Path) -> Iterable[tuple[int, dict[str, object] | InputError]]:
-    """(record number, row) from a Parquet file; its record number stands for the line."""
+def _collect_parquet(path: Path, strict: bool) -> ClaimSet:
+    """Claims from a Parquet file; its record number stands for the line."""
     import pyarrow.parquet as pq
+
+    from mosulmap.claims_table import collect_parquet
 
     try:
         handle = pq.ParquetFile(path)
@@ -396,31 +411,19 @@ def _parquet_rows(path: Path) -> Iterable[tuple[int, dict[str, object] | InputEr
     missing = [c for c in REQUIRED if c not in handle.schema_arrow.names]
     if missing:
         raise InputError(f"missing columns {', '.join(missing)}", path, 1)
-    number = 0
-    for batch in handle.iter_batches(batch_size=65536):
-        for row in batch.to_pylist():
-            number += 1
-            yield number, {k: ("" if v is None else v) for k, v in row.items()}
+    try:
+        return _usable(path, collect_parquet(path, handle, strict))
+    except OSError as exc:  # a damaged page
+        raise InputError(f"cannot read as Parquet: {exc}", path) from None
 
 
 def _collect_rows(path: Path, rows: Iterable[tuple[int, dict[str, object] | InputError]], strict: bool) -> ClaimSet:
-    result = ClaimSet()
-    seen: dict[str, int] = {}
-    for line, row in rows:
-        try:
-            if isinstance(row, InputError):
-                raise row
-            claim = claim_from_row(row, path, line)
-            if claim.claim_id in seen:
-                raise InputError(
-                    f"duplicate claim_id (first on line {seen[claim.claim_id]})", path, line, "claim_id", claim.claim_id
-                )
-            seen[claim.claim_id] = line
-            result.claims.append(claim)
-        except InputError as exc:
-            if strict:
-                raise
-            result.problems.append(exc)
+    from mosulmap.claims_table import collect_rows  # validates column by column, row by row where flagged
+
+    return _usable(path, collect_rows(path, rows, strict))
+
+
+def _usable(path: Path, result: ClaimSet) -> ClaimSet:
     if not result.claims:
         # A file that gives nothing to map is a whole-file error: building an empty map from it
         # would replace a good output with a blank one.
@@ -464,14 +467,14 @@ def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
                 value = claim.place_canonical or ";".join(claim.place_ids)
                 out.problems.append(InputError("not a gazetteer place", *_origin(claim), column, value))
                 continue
-            out.claims.append(replace(claim, place_ids=ids, resolution="given"))
+            out.claims.append(_placed(claim, ids, "given"))
             continue
         match = matches[claim.claim_id]
         if match.is_resolved:
-            out.claims.append(replace(claim, place_ids=match.place_ids, resolution=match.status.value))
+            out.claims.append(_placed(claim, match.place_ids, match.status.value))
         else:
             why = match.status.value + (f": {match.reason}" if match.reason else "")
-            out.claims.append(replace(claim, place_ids=(), resolution=match.status.value))
+            out.claims.append(_placed(claim, (), match.status.value))
             out.warnings.append(f"{claim.origin} {claim.claim_id}: {claim.place_as_written!r} {why}")
     for claim in [c for c in out.claims if c.except_place_ids]:
         if not any(gazetteer[p].is_whole_area for p in claim.place_ids):
@@ -527,13 +530,10 @@ def load_claims(paths: str | Path | Iterable[str | Path], resolver: Resolver | N
 
 def claims_csv(claims: Iterable[Claim]) -> str:
     """Claims as CSV text in the standard column order, formula-like values neutralised
-    (:func:`csv_safe`; the loader undoes it, JSON Lines keeps values raw)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for claim in claims:
-        writer.writerow({k: csv_safe(v) for k, v in claim.to_row().items()})
-    return buffer.getvalue()
+    (:func:`csv_safe`; the loader undoes it, JSON Lines and Parquet keep values raw)."""
+    from mosulmap.claims_table import claims_table, write_csv
+
+    return write_csv(claims_table(claims, safe=True))
 
 
 CLAIM_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
@@ -545,14 +545,9 @@ def write_claims(claims: Iterable[Claim], path: str | Path) -> Path:
     if path.suffix.lower() not in CLAIM_SUFFIXES:
         raise MosulmapError(f"{path}: claims are written as {', '.join(CLAIM_SUFFIXES)}")
     if path.suffix.lower() == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        from mosulmap.claims_table import claims_table, write_parquet
 
-        rows = [c.to_row() for c in claims]
-        table = pa.table({column: [r[column] for r in rows] for column in COLUMNS})
-        buffer = pa.BufferOutputStream()
-        pq.write_table(table, buffer)
-        return atomic_write_bytes(path, buffer.getvalue().to_pybytes())
+        return atomic_write_bytes(path, write_parquet(claims_table(claims)))
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         text = "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in claims)
         return atomic_write_text(path, text)

@@ -28,6 +28,7 @@ CLASSES = ("official", "press", "blog", "is", "think_tank", "area")
 BASES = ("declared", "observed", "admitted", "inferred")
 
 _IS = re.compile(r"\b(?:IS|ISIS|ISIL|Daesh|Islamic State|Amaq|A'maq)\b|داعش|أعماق", re.I)
+_NOT_IS = re.compile(r"against (?:IS|ISIS)|from (?:IS|ISIS)")
 _THINK_TANK = re.compile(r"\bISW\b|Institute for the Study of War|think tank", re.I)
 _BLOG = re.compile(r"musings|antiwar|wikimapia|blogspot|wordpress|\bblog\b|urban75|dinar", re.I)
 _OFFICIAL = re.compile(r"statement|\bJOC\b|Joint Operations|ministry|command|spokesm[ae]n|military said|"
@@ -47,7 +48,7 @@ def claimant_class(claim: Claim) -> str:
     for source in (claim.claimant, text, f"{claim.source} {claim.quote}"):
         if not source.strip():
             continue
-        if _IS.search(source) and not re.search(r"against (?:IS|ISIS)|from (?:IS|ISIS)", source):
+        if _IS.search(source) and not _NOT_IS.search(source):
             return "is"
         if _THINK_TANK.search(source):
             return "think_tank"
@@ -64,9 +65,14 @@ def basis_of(claim: Claim) -> str:
     """On what the claim rests (the file's ``basis`` if given): ``admitted`` when IS concedes a loss
     (event ``admitted_loss``, or IS claiming government control), ``observed`` when a correspondent
     or witness saw it, ``inferred`` for maps, percentages and lists, else ``declared``."""
+    return _basis(claim, None)
+
+
+def _basis(claim: Claim, cls: str | None) -> str:
     if claim.basis:
         return claim.basis
-    if claim.event == "admitted_loss" or (claimant_class(claim) == "is" and claim.status.value == "gov_control"):
+    if claim.event == "admitted_loss" or (claim.status.value == "gov_control" and
+                                          (cls or claimant_class(claim)) == "is"):
         return "admitted"
     text = f"{claim.quote} {claim.note}"
     if _SEEN.search(text):
@@ -76,7 +82,54 @@ def basis_of(claim: Claim) -> str:
     return "declared"
 
 
-def find_relays(claims: Iterable[Claim]) -> dict[str, str]:
+def classify(claims: Iterable[Claim]) -> dict[str, tuple[str, str]]:
+    """claim id -> (claimant class, basis): the rules of :func:`claimant_class` and :func:`basis_of`
+    run over all claims at once, each regular expression one pass over a column (pyarrow's RE2;
+    word boundaries are ASCII there)."""
+    unique = list({c.claim_id: c for c in claims}.values())
+    if not unique:
+        return {}
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def column(texts: list[str]) -> tuple[pa.Array, np.ndarray]:
+        array = pa.array(texts, pa.string())
+        return array, np.asarray(pc.not_equal(pc.utf8_trim_whitespace(array), "")).astype(bool)
+
+    def hits(array: pa.Array, pattern: re.Pattern) -> np.ndarray:
+        return np.asarray(pc.match_substring_regex(array, pattern.pattern,
+                                                   ignore_case=bool(pattern.flags & re.I))).astype(bool)
+
+    texts = [
+        [c.claimant for c in unique],
+        [" ".join((c.claimant, c.actor if c.actor != "unspecified" else "")) for c in unique],
+        [f"{c.source} {c.quote}" for c in unique],
+    ]
+    cls = np.full(len(unique), "", dtype=object)
+    for k, values in enumerate(texts):
+        array, filled = column(values)
+        found = np.select([hits(array, _IS) & ~hits(array, _NOT_IS), hits(array, _THINK_TANK), hits(array, _BLOG),
+                           hits(array, _OFFICIAL)], ["is", "think_tank", "blog", "official"], "")
+        if k == 0:
+            found = np.where(found == "", "press", found)  # a stated claimant is classed from itself
+        take = (cls == "") & filled & (found != "")
+        cls[take] = found[take]
+    cls[cls == ""] = "press"
+    notes, _ = column([f"{c.quote} {c.note}" for c in unique])
+    seen, inferred = hits(notes, _SEEN), hits(notes, _INFERRED)
+    out = {}
+    for i, c in enumerate(unique):
+        if c.basis:
+            basis = c.basis
+        elif c.event == "admitted_loss" or (cls[i] == "is" and c.status.value == "gov_control"):
+            basis = "admitted"
+        else:
+            basis = "observed" if seen[i] else "inferred" if inferred[i] else "declared"
+        out[c.claim_id] = (str(cls[i]), basis)
+    return out
+
+
+def find_relays(claims: Iterable[Claim], kinds: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
     """claim id -> the claim it relays. The file's ``relay_of`` wins; otherwise, among claims with the
     same day, places and status, every *declared* claim after the first declared one (by id) relays
     it: one statement carried by several outlets. Observed and admitted claims are never relays."""
@@ -86,7 +139,8 @@ def find_relays(claims: Iterable[Claim]) -> dict[str, str]:
         if claim.relay_of:
             relays[claim.claim_id] = claim.relay_of
             continue
-        if basis_of(claim) != "declared" or not claim.place_ids:
+        basis = kinds[claim.claim_id][1] if kinds is not None else basis_of(claim)
+        if basis != "declared" or not claim.place_ids:
             continue
         key = (claim.date, frozenset(claim.place_ids), claim.status)
         if key in first:
@@ -120,8 +174,9 @@ def observations(timeline, relays: dict[str, str] | None = None) -> Observations
     """Every claim behind every place of a timeline (its own and covering ones), relays left out;
     claims before the window count on its first day."""
     history = {p: timeline.history[p] for p in timeline.place_ids}
-    relays = relays if relays is not None else find_relays({c.claim_id: c for h in history.values() for c in h}
-                                                           .values())
+    unique = {c.claim_id: c for h in history.values() for c in h}
+    kinds = classify(unique.values())
+    relays = relays if relays is not None else find_relays(unique.values(), kinds)
     classes = sorted({f"{c}/{b}" for c in CLASSES for b in BASES})
     index = {c: i for i, c in enumerate(classes)}
     rows = []
@@ -131,8 +186,9 @@ def observations(timeline, relays: dict[str, str] | None = None) -> Observations
                 continue
             own = pid in claim.place_ids
             t = max(0, (claim.date - timeline.start).days)
-            rows.append((i, t, index[evidence_class(claim, own)], STATES.index(claim.status.value), claim.claim_id,
-                         own))
+            cls, basis = kinds[claim.claim_id]
+            rows.append((i, t, index[f"{cls if own else 'area'}/{basis}"], STATES.index(claim.status.value),
+                         claim.claim_id, own))
     cols = list(zip(*rows)) if rows else [[]] * 6
     return Observations(list(timeline.place_ids), len(timeline.days), classes,
                         np.asarray(cols[0], dtype=int), np.asarray(cols[1], dtype=int), np.asarray(cols[2], dtype=int),

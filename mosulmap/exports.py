@@ -2,7 +2,7 @@
 
 ``control.csv`` (a state per day and neighbourhood), ``control.geojson`` (runs of state with
 ``valid_from``/``valid_to``), ``frontline.geojson``, ``area_by_day.csv`` and its chart,
-``claims.csv`` (formula-safe) and ``claims.jsonl`` (raw), ``unresolved.csv``, ``places.geojson`` and
+``claims.csv`` (formula-safe) and ``claims.parquet`` (raw, columnar), ``unresolved.csv``, ``places.geojson`` and
 the same layers in ``control.gpkg``. Inputs are the prepared :class:`~mosulmap.render.MapData`;
 outputs are texts and bytes that ``pipeline.build`` writes atomically.
 """
@@ -18,7 +18,8 @@ import geopandas as gpd
 import pandas as pd
 
 from mosulmap import settings
-from mosulmap.claims import claims_csv, csv_safe
+from mosulmap.claims import csv_safe
+from mosulmap.claims_table import claims_table, write_csv, write_parquet
 from mosulmap.errors import MosulmapError
 from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer
@@ -58,8 +59,8 @@ def control_geojson(data: MapData) -> dict:
     return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
 
 
-def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, str]:
-    """Every text export of a build, by file name."""
+def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, str | bytes]:
+    """Every export of a build, by file name (text, or bytes for Parquet)."""
     tl, gaz = data.timeline, data.gazetteer
     control = tl.to_frame()
     control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
@@ -73,8 +74,8 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, 
     return {
         "control.csv": safe_csv(control),
         "control.geojson": json.dumps(runs, ensure_ascii=False, indent=1) + "\n",
-        "claims.csv": claims_csv(used),
-        "claims.jsonl": "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in used),
+        "claims.csv": write_csv(claims_table(used, safe=True)),
+        "claims.parquet": write_parquet(claims_table(used)),
         "unresolved.csv": safe_csv(unplaced),
         "places.geojson": geojson_text(places_frame(gaz, polygons)),
         "frontline.geojson": geojson_text(front_frame(tl, data.fronts, data.campaign.metric_crs)),

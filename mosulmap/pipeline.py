@@ -309,8 +309,11 @@ def build(
                 for name, text in place_claims_js(tl, pid).items():
                     atomic_write_text(staging / "claims" / name, text)
         runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
-        for name, text in exports(data, inputs.polygons, runs).items():
-            atomic_write_text(staging / name, text)
+        for name, content in exports(data, inputs.polygons, runs).items():
+            if isinstance(content, bytes):
+                atomic_write_bytes(staging / name, content)
+            else:
+                atomic_write_text(staging / name, content)
         geopackage(data, inputs.polygons, runs, staging / "control.gpkg")
         atomic_write_bytes(staging / "area_by_day.png", area_chart(data))
         atomic_write_text(staging / "summary.json", json.dumps(result.summary, indent=1) + "\n")

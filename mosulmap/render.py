@@ -431,14 +431,23 @@ def _table(tl: Timeline, place_id: str, day: date, state: ControlState, lib: str
 CLAIM_CHUNK = 500  # rows per file of a place's full claim list: any list opens in one small read
 
 
+def compact_claim(c: Claim, quote_chars: int | None = None) -> list[str]:
+    """A claim as the maps' pages hold it (laid out and escaped by ``mosulmapClaimRow`` in common.js):
+    id, date, date precision, status, event, actor, source, quote (or note), confidence."""
+    text = c.quote or c.note
+    return [c.claim_id, c.date.isoformat(), c.date_precision.value, c.status.value, c.event, c.actor, c.source,
+            _short_text(text, quote_chars) if quote_chars else text, c.confidence]
+
+
 def place_claims_js(tl: Timeline, place_id: str) -> dict[str, str]:
     """A place's full claim list as scripts that hand it to the page (they work over file://):
     ``PLACE.js``, an index of chunks (first day, last day, rows), and ``PLACE.N.js``, the rows of
-    chunk N in date order. The page loads the index, then only the chunks a reader pages into."""
-    rows = [[c.date.isoformat(), claim_row(c)] for c in tl.history[place_id] if c.date <= tl.end]
+    chunk N in date order, as compact claims (:func:`compact_claim`) the page lays out. The page
+    loads the index, then only the chunks a reader pages into."""
+    rows = [compact_claim(c) for c in tl.history[place_id] if c.date <= tl.end]
     chunks = [rows[i:i + CLAIM_CHUNK] for i in range(0, len(rows), CLAIM_CHUNK)]
     stem = claims_file(place_id).removesuffix(".js")
-    index = [[chunk[0][0], chunk[-1][0], len(chunk)] for chunk in chunks]
+    index = [[chunk[0][1], chunk[-1][1], len(chunk)] for chunk in chunks]
     files = {f"{stem}.js": f"mosulmapClaimIndex({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(index)});\n"}
     for k, chunk in enumerate(chunks):
         files[f"{stem}.{k}.js"] = f"mosulmapClaimChunk({js_json(place_id)}, {k}, {js_json(chunk)});\n"
@@ -569,8 +578,7 @@ def render_slider(data: MapData, lib: str = "lib") -> str:
         "disputedEdge": DISPUTED_EDGE,
         # compact rows, escaped and laid out in the page (claimRow in slider.js): the slider's size
         # grows with places and days, not with claims
-        "claims": [[cid, c.date.isoformat(), c.date_precision.value, c.status.value, c.event, c.actor, c.source,
-                    _short_text(c.quote or c.note, SLIDER_QUOTE), c.confidence] for cid, c in sorted(used.items())],
+        "claims": [compact_claim(c, SLIDER_QUOTE) for _, c in sorted(used.items())],
         "claimHead": CLAIM_HEAD,
         "geom": geom_notes,
         "meta": meta,
@@ -683,7 +691,7 @@ td:first-child{{text-align:left}}</style></head><body>
 <p><a href="timeline.html"><b>Map with a date slider</b></a> (every day; play, compare two dates) ·
 exports: <a href="control.csv">control.csv</a>, <a href="control.geojson">control.geojson</a>,
 <a href="frontline.geojson">frontline.geojson</a>, <a href="control.gpkg">control.gpkg</a> (QGIS/ArcGIS),
-<a href="claims.csv">claims.csv</a>, <a href="claims.jsonl">claims.jsonl</a>,
+<a href="claims.csv">claims.csv</a>, <a href="claims.parquet">claims.parquet</a>,
 <a href="area_by_day.csv">area_by_day.csv</a>, <a href="unresolved.csv">unresolved.csv</a></p>
 {figure}
 <ul>{facts}</ul>

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 import pandas as pd
 
@@ -88,7 +89,7 @@ class Timeline:
     states: dict[str, list[ControlState]]  # place -> one state per day
     initial: ControlStatus = ControlStatus.IS_CONTROL  # the state before any claim
 
-    @property
+    @cached_property
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
@@ -135,26 +136,39 @@ class Timeline:
         ]
         return pd.DataFrame(rows)
 
+    def shown_runs(self, place_id: str) -> list[tuple[int, int, list[ControlState]]]:
+        """Runs of what the map shows for a place (status, assumed, disputed): (first day index, last
+        day index, the states of the run). New claims that repeat the state do not split a run."""
+        out, states, start = [], self.states[place_id], 0
+        for i in range(1, len(states) + 1):
+            if i == len(states) or _shown_key(states[i]) != _shown_key(states[start]):
+                out.append((start, i - 1, states[start:i]))
+                start = i
+        return out
+
     def intervals(self) -> pd.DataFrame:
-        """Runs of identical state per place: valid_from / valid_to (inclusive), for GIS time filters."""
-        rows = [
-            {
-                "place_id": pid,
-                "valid_from": s.day.isoformat(),
-                "valid_to": self.days[last].isoformat(),
-                "status": s.status.value,
-                "since": s.since.isoformat() if s.since else "",
-                "disputed": s.disputed,
-                "claim_ids": ";".join(s.claim_ids),
-                "basis": s.basis,
-                "assumed": s.assumed,
-                "last_report": s.last_report.isoformat() if s.last_report else "",
-                "time_precision": _time_precision([self.claims[c] for c in s.claim_ids]),
-                "confidence": _confidence([self.claims[c] for c in s.claim_ids]),
-            }
-            for pid in self.place_ids
-            for _, last, s in self.runs(pid)
-        ]
+        """Runs of the state shown per place: valid_from / valid_to (inclusive), for GIS time filters,
+        with every claim behind the run (its states' claims, in date order)."""
+        rows = []
+        for pid in self.place_ids:
+            for _, _, run in self.shown_runs(pid):
+                ids = list(dict.fromkeys(c for s in run for c in s.claim_ids))
+                claims = sorted((self.claims[c] for c in ids), key=lambda c: (c.date, c.claim_id))
+                s, end = run[0], run[-1]
+                rows.append({
+                    "place_id": pid,
+                    "valid_from": s.day.isoformat(),
+                    "valid_to": end.day.isoformat(),
+                    "status": s.status.value,
+                    "since": s.since.isoformat() if s.since else "",
+                    "disputed": s.disputed,
+                    "claim_ids": ";".join(c.claim_id for c in claims),
+                    "basis": ";".join(dict.fromkeys(x.basis for x in run)),
+                    "assumed": s.assumed,
+                    "last_report": end.last_report.isoformat() if end.last_report else "",
+                    "time_precision": _time_precision(claims),
+                    "confidence": _confidence(claims),
+                })
         return pd.DataFrame(rows)
 
     def counts(self) -> pd.DataFrame:
@@ -173,6 +187,10 @@ class Timeline:
         """Every (day, place) whose same-day claims disagree, with the claims."""
         frame = self.to_frame()
         return frame[frame["disputed"]].reset_index(drop=True)
+
+
+def _shown_key(state: ControlState) -> tuple:
+    return state.status, state.assumed, state.disputed
 
 
 def _key(state: ControlState) -> tuple:

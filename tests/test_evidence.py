@@ -1,5 +1,6 @@
 """Evidence, weighed: claimant and basis, relays counted once, the HMM's fit and its scores."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -38,7 +39,7 @@ def test_three_outlets_carrying_one_statement_count_once():
                   event="admitted_loss")
     assert claimant_class(amaq) == "is" and basis_of(amaq) == "admitted"
     given = _claim("a6", "Blog", "x", actor="unspecified")
-    given = Claim(**{**given.__dict__, "claimant": "Musings on Iraq", "relay_of": "a1"})
+    given = replace(given, claimant="Musings on Iraq", relay_of="a1")
     assert claimant_class(given) == "blog" and find_relays([given])["a6"] == "a1"
 
 

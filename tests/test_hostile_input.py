@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -199,8 +200,9 @@ def test_exports_neutralise_formulas_and_claims_csv_reads_back_unchanged(tmp_pat
     exported = load_claims(out / "claims.csv")
     ours = {c.claim_id: c.to_row() for c in claims_in.claims}
     assert {c.claim_id: c.to_row() for c in exported.claims} == {k: ours[k] for k in ("c1",)}
-    raw = [json.loads(line) for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
+    raw = pd.read_parquet(out / "claims.parquet").to_dict("records")  # the raw values, columnar
     assert raw[0]["actor"] == "=HYPERLINK(\"http://x\")" and raw[0]["quote"] == "-2+3"
+    assert [r["claim_id"] for r in raw] == [c.claim_id for c in exported.claims]
     assert claims_csv(exported.claims) == (out / "claims.csv").read_text(encoding="utf-8")
     unresolved = (out / "unresolved.csv").read_text(encoding="utf-8")
     assert "'=Tisaee" in unresolved

@@ -109,6 +109,21 @@ function mosulmapFront(map) {
 // folder opened without a server. The list is shown a page at a time, newest first, and only
 // the chunks a reader pages into are loaded, so a place with 200,000 claims opens at once.
 var MM_PAGE = 100;
+function mosulmapEsc(s) {
+    return String(s).replace(/[&<>"']/g, function (ch) {
+        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}[ch]; });
+}
+function mosulmapBdi(s) { return "<bdi>" + mosulmapEsc(s) + "</bdi>"; }
+// A compact claim [id, date, precision, status, event, actor, source, quote, confidence] as a table row,
+// every source text escaped (render.compact_claim writes them).
+function mosulmapClaimRow(c, current) {
+    var esc = mosulmapEsc, bdi = mosulmapBdi;
+    var confidence = (c[8] === "low" || c[8] === "medium") ? " <span class='mm-low'>" + esc(c[8]) + " confidence</span>" : "";
+    return "<tr" + (current ? " class='mm-current'" : "") + "><td>" + esc(c[1]) + "<br><small>" + esc(c[2]) +
+        "</small></td><td>" + esc(c[3]) + "<br><small>" + esc(c[4]) + "</small></td><td>" + bdi(c[5]) +
+        "</td><td>" + bdi(c[6]) + (c[7] ? "<br><q>" + bdi(c[7]) + "</q>" : "") + " <small>[" + bdi(c[0]) +
+        "]</small>" + confidence + "</td></tr>";
+}
 var mosulmapClaimIndexes = new Map(), mosulmapChunks = new Map(), mosulmapWaiting = new Map();
 function mosulmapLoad(key, src, done) {
     if (mosulmapWaiting.has(key)) { mosulmapWaiting.get(key).push(done); return; }
@@ -140,7 +155,7 @@ function mosulmapPager(link, box) {
     }
     function upTo(rows) {  // rows dated on or before the day: a binary search, rows are in date order
         var lo = 0, hi = rows.length;
-        while (lo < hi) { var mid = (lo + hi) >> 1; if (rows[mid][0] <= day) { lo = mid + 1; } else { hi = mid; } }
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (rows[mid][1] <= day) { lo = mid + 1; } else { hi = mid; } }
         return lo;
     }
     function page() {
@@ -150,7 +165,7 @@ function mosulmapPager(link, box) {
                 var rows = mosulmapChunks.get(place + "\u0000" + chunk);
                 if (!rows) { chunkRows(chunk, function () { step(); }); return; }
                 if (row < 0) { row = chunk === lastChunk ? upTo(rows) - 1 : rows.length - 1; }
-                while (row >= 0 && added.length < MM_PAGE) { added.push(rows[row][1]); row -= 1; }
+                while (row >= 0 && added.length < MM_PAGE) { added.push(mosulmapClaimRow(rows[row], false)); row -= 1; }
                 if (row < 0) { chunk -= 1; }
             }
             table.querySelector("tbody").insertAdjacentHTML("beforeend", added.join(""));

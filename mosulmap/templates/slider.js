@@ -6,18 +6,7 @@
     // [id, date, precision, status, event, actor, source, quote, confidence]: ids come from data,
     // so they are keys of a Map, never of a plain object; every text is escaped here.
     var claims = new Map(D.claims.map(function (c) { return [c[0], c]; }));
-    function esc(s) {
-        return String(s).replace(/[&<>"']/g, function (ch) {
-            return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}[ch]; });
-    }
-    function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
-    function claimRow(c, current) {
-        var confidence = (c[8] === "low" || c[8] === "medium") ? " <span class='mm-low'>" + esc(c[8]) + " confidence</span>" : "";
-        return "<tr" + (current ? " class='mm-current'" : "") + "><td>" + esc(c[1]) + "<br><small>" + esc(c[2]) +
-            "</small></td><td>" + esc(c[3]) + "<br><small>" + esc(c[4]) + "</small></td><td>" + bdi(c[5]) +
-            "</td><td>" + bdi(c[6]) + (c[7] ? "<br><q>" + bdi(c[7]) + "</q>" : "") + " <small>[" + bdi(c[0]) +
-            "]</small>" + confidence + "</td></tr>";
-    }
+    var esc = mosulmapEsc, bdi = mosulmapBdi, claimRow = mosulmapClaimRow;
     mosulmapBase(map, D);
     var current = D.start;
 
