@@ -147,6 +147,13 @@ def _placed(claim: Claim, place_ids: tuple[str, ...], resolution: str) -> Claim:
     return new
 
 
+def _place_in(claim: Claim, place_ids: tuple[str, ...], resolution: str) -> Claim:
+    """Complete a claim that was just read and that nothing else holds yet, in place."""
+    _SET(claim, "place_ids", place_ids)
+    _SET(claim, "resolution", resolution)
+    return claim
+
+
 @dataclass
 class ClaimSet:
     """Claims loaded from one or more files, with every problem found on the way."""
@@ -441,16 +448,19 @@ def _origin(claim: Claim) -> tuple[str, int | None]:
     return (path, int(line)) if line.isdigit() else (claim.origin, None)
 
 
-def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
+def resolve_claims(claims: ClaimSet, resolver: Resolver, fresh: bool = False) -> ClaimSet:
     """Attach gazetteer places to every claim.
 
     A ``place_canonical`` (or ``place_id``) given in the file wins and must exist in the gazetteer;
     otherwise ``place_as_written`` goes through the resolver. Unresolved claims are kept.
+    ``fresh``: the claims were just read and nothing else holds them, so they are completed in
+    place instead of copied (a million copies take seconds).
     """
     gazetteer = resolver.gazetteer
     out = ClaimSet(problems=list(claims.problems), warnings=list(claims.warnings))
-    pending = [c for c in claims.claims if not c.place_canonical and not c.place_ids]
-    matches = dict(zip((c.claim_id for c in pending), resolver.resolve_many(c.place_as_written for c in pending)))
+    names = list(dict.fromkeys(c.place_as_written for c in claims.claims if not c.place_canonical and not c.place_ids))
+    by_name = dict(zip(names, resolver.resolve_many(names)))
+    complete = _place_in if fresh else _placed
     for claim in claims.claims:
         if claim.except_place_ids:
             excepted = tuple(gazetteer.canonical_id(p) for p in claim.except_place_ids)
@@ -467,14 +477,14 @@ def resolve_claims(claims: ClaimSet, resolver: Resolver) -> ClaimSet:
                 value = claim.place_canonical or ";".join(claim.place_ids)
                 out.problems.append(InputError("not a gazetteer place", *_origin(claim), column, value))
                 continue
-            out.claims.append(_placed(claim, ids, "given"))
+            out.claims.append(complete(claim, ids, "given"))
             continue
-        match = matches[claim.claim_id]
+        match = by_name[claim.place_as_written]
         if match.is_resolved:
-            out.claims.append(_placed(claim, match.place_ids, match.status.value))
+            out.claims.append(complete(claim, match.place_ids, match.status.value))
         else:
             why = match.status.value + (f": {match.reason}" if match.reason else "")
-            out.claims.append(_placed(claim, (), match.status.value))
+            out.claims.append(complete(claim, (), match.status.value))
             out.warnings.append(f"{claim.origin} {claim.claim_id}: {claim.place_as_written!r} {why}")
     for claim in [c for c in out.claims if c.except_place_ids]:
         if not any(gazetteer[p].is_whole_area for p in claim.place_ids):
@@ -510,7 +520,7 @@ def load_claims(paths: str | Path | Iterable[str | Path], resolver: Resolver | N
     ids: dict[str, str] = {}
     for path in paths:
         with using(resolver.gazetteer.campaign):
-            part = resolve_claims(read_claims(path, strict=strict), resolver)
+            part = resolve_claims(read_claims(path, strict=strict), resolver, fresh=True)
         for claim in part.claims:
             if claim.claim_id in ids:
                 problem = InputError(f"claim_id also used in {ids[claim.claim_id]}", *_origin(claim), "claim_id",
@@ -531,9 +541,9 @@ def load_claims(paths: str | Path | Iterable[str | Path], resolver: Resolver | N
 def claims_csv(claims: Iterable[Claim]) -> str:
     """Claims as CSV text in the standard column order, formula-like values neutralised
     (:func:`csv_safe`; the loader undoes it, JSON Lines and Parquet keep values raw)."""
-    from mosulmap.claims_table import claims_table, write_csv
+    from mosulmap.claims_table import claims_table, safe_table, write_csv
 
-    return write_csv(claims_table(claims, safe=True))
+    return write_csv(safe_table(claims_table(claims)))
 
 
 CLAIM_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -135,7 +136,7 @@ def find_relays(claims: Iterable[Claim], kinds: dict[str, tuple[str, str]] | Non
     it: one statement carried by several outlets. Observed and admitted claims are never relays."""
     relays: dict[str, str] = {}
     first: dict[tuple, str] = {}
-    for claim in sorted(claims, key=lambda c: (c.date, c.claim_id)):
+    for claim in sorted(claims, key=attrgetter("date", "claim_id")):
         if claim.relay_of:
             relays[claim.claim_id] = claim.relay_of
             continue

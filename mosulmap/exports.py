@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ import pandas as pd
 
 from mosulmap import settings
 from mosulmap.claims import csv_safe
-from mosulmap.claims_table import claims_table, write_csv, write_parquet
+from mosulmap.claims_table import claims_table, safe_table, write_csv, write_parquet
 from mosulmap.errors import MosulmapError
 from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer
@@ -69,13 +70,14 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, 
         control[f"p_{state}"] = smoothed[:, :, k].T.ravel().round(3)
         control[f"p_{state}_filtered"] = filtered[:, :, k].T.ravel().round(3)
     used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
-                  key=lambda c: (c.date, c.claim_id))
+                  key=attrgetter("date", "claim_id"))
+    table = claims_table(used)  # built once: raw in Parquet, formula-safe in the CSV
     unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
     return {
         "control.csv": safe_csv(control),
         "control.geojson": json.dumps(runs, ensure_ascii=False, indent=1) + "\n",
-        "claims.csv": write_csv(claims_table(used, safe=True)),
-        "claims.parquet": write_parquet(claims_table(used)),
+        "claims.csv": write_csv(safe_table(table)),
+        "claims.parquet": write_parquet(table),
         "unresolved.csv": safe_csv(unplaced),
         "places.geojson": geojson_text(places_frame(gaz, polygons)),
         "frontline.geojson": geojson_text(front_frame(tl, data.fronts, data.campaign.metric_crs)),

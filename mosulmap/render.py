@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape
 from importlib import resources
 
@@ -435,8 +435,14 @@ def compact_claim(c: Claim, quote_chars: int | None = None) -> list[str]:
     """A claim as the maps' pages hold it (laid out and escaped by ``mosulmapClaimRow`` in common.js):
     id, date, date precision, status, event, actor, source, quote (or note), confidence."""
     text = c.quote or c.note
-    return [c.claim_id, c.date.isoformat(), c.date_precision.value, c.status.value, c.event, c.actor, c.source,
+    # the enums are str subclasses: JSON writes their value
+    return [c.claim_id, _iso(c.date), c.date_precision, c.status, c.event, c.actor, c.source,
             _short_text(text, quote_chars) if quote_chars else text, c.confidence]
+
+
+@lru_cache(maxsize=4096)
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
 def place_claims_js(tl: Timeline, place_id: str) -> dict[str, str]:
@@ -450,8 +456,16 @@ def place_claims_js(tl: Timeline, place_id: str) -> dict[str, str]:
     index = [[chunk[0][1], chunk[-1][1], len(chunk)] for chunk in chunks]
     files = {f"{stem}.js": f"mosulmapClaimIndex({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(index)});\n"}
     for k, chunk in enumerate(chunks):
-        files[f"{stem}.{k}.js"] = f"mosulmapClaimChunk({js_json(place_id)}, {k}, {js_json(chunk)});\n"
+        # the fields that repeat (precision, status, event, actor, source, confidence) as indices into
+        # the chunk's own list of strings: half the size with many claims from few outlets
+        strings: dict[str, int] = {}
+        packed = [[r[0], r[1], *(strings.setdefault(r[j], len(strings)) for j in _REPEATED), r[7]] for r in chunk]
+        data = {"strings": list(strings), "rows": packed}
+        files[f"{stem}.{k}.js"] = f"mosulmapClaimChunk({js_json(place_id)}, {k}, {js_json(data)});\n"
     return files
+
+
+_REPEATED = (2, 3, 4, 5, 6, 8)  # positions in a compact claim of the fields a chunk stores once
 
 
 def _drawing_order(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
