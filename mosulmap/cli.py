@@ -183,27 +183,37 @@ def extract(inputs: tuple[str, ...], output: str | None, published, engine: str,
             follow_links: bool, campaign: str | None) -> None:
     """Extract dated control claims from news articles: .txt files or folders (with .meta.json
     sidecars), JSON Lines, CSV or Parquet with a text column, gzip-compressed or not."""
-    from mosulmap.claims import CLAIM_SUFFIXES, claims_csv, write_claims
-    from mosulmap.corpus import extract_corpus, write_report
+    from mosulmap.claims import CLAIM_SUFFIXES, claims_csv
+    from mosulmap.corpus import extract_corpus
 
     if output and Path(output).suffix.lower() not in CLAIM_SUFFIXES:
         raise MosulmapError(f"{output}: claims are written as {', '.join(CLAIM_SUFFIXES)}; choose one of these")
-    result = extract_corpus(inputs, engine=engine, scheduler=scheduler, workers=workers,
-                            relevance=not all_articles, published=published.date() if published else None,
-                            strict=strict, progress=bool(output), max_record_bytes=int(max_record_mb * 2**20),
-                            follow_links=follow_links, campaign=campaign)
+    options = {"engine": engine, "scheduler": scheduler, "workers": workers, "relevance": not all_articles,
+               "published": published.date() if published else None, "strict": strict,
+               "max_record_bytes": int(max_record_mb * 2**20), "follow_links": follow_links, "campaign": campaign}
+    if output:  # streamed: each article's claims are written as it finishes, nothing held to the end
+        from mosulmap.stream import ClaimStream
+
+        def show(article) -> None:
+            if not quiet:
+                click.echo(article.summary(), err=True)
+
+        with ClaimStream(output, on_article=show) as stream:
+            result = extract_corpus(inputs, progress=True, sink=stream, **options)
+            for bad in result.bad:  # always: what was not read is never silent
+                click.echo(f"skipped: {bad.where}: {bad.reason}", err=True)
+            click.echo(result.summary(), err=True)
+            stream.finish(result.totals())
+        click.echo(f"wrote {stream.claims} claims to {output} and the report to {stream.report_path}", err=True)
+        return
+    result = extract_corpus(inputs, progress=False, **options)
     if not quiet:
         for article in result.results:
             click.echo(article.summary(), err=True)
     for bad in result.bad:  # always: what was not read is never silent
         click.echo(f"skipped: {bad.where}: {bad.reason}", err=True)
     click.echo(result.summary(), err=True)
-    if output:
-        write_claims(result.claims, output)
-        report = write_report(result, f"{output}.report.jsonl")
-        click.echo(f"wrote {len(result.claims)} claims to {output} and the report to {report}", err=True)
-    else:
-        click.echo(claims_csv(result.claims), nl=False)
+    click.echo(claims_csv(result.claims), nl=False)
 
 
 @main.command("claims")
@@ -295,7 +305,7 @@ def evaluate_states_command(campaign, claims_files, as_json) -> None:
               help="State before any claim [default: the campaign's (its default.state)].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: output/).")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
-              help="Processes drawing the PNG snapshots [default: every core].")
+              help="Processes drawing the PNG snapshots (or the dated maps with --no-snapshots) [default: every core].")
 @campaign_option
 @_reports_errors
 def build(claims_files, add_claims, corpus, no_corpus, polygons_file, name_column, layer, start, end, every_day,

@@ -49,14 +49,29 @@ class CorpusResult:
     bad: list[BadRecord] = field(default_factory=list)
     read: int = 0
     irrelevant: int = 0
+    sink: object | None = None  # a ClaimStream: results go there as they come instead of into ``results``
 
     @property
     def claims(self) -> list:
         return [c for r in self.results for c in r.claims]
 
+    @property
+    def extracted(self) -> int:
+        return self.sink.articles if self.sink is not None else len(self.results)
+
+    @property
+    def claim_count(self) -> int:
+        return self.sink.claims if self.sink is not None else sum(len(r.claims) for r in self.results)
+
     def summary(self) -> str:
         return (f"{self.read} records read, {self.irrelevant} never mention the city or a mapped name, "
-                f"{len(self.results)} extracted, {len(self.claims)} claims, {len(self.bad)} bad records skipped")
+                f"{self.extracted} extracted, {self.claim_count} claims, {len(self.bad)} bad records skipped")
+
+    def totals(self) -> list[dict]:
+        """The report's closing lines: every bad record, then the totals."""
+        return [{"bad_record": b.where, "reason": b.reason} for b in self.bad] + [
+            {"total": self.summary(), "read": self.read, "irrelevant": self.irrelevant,
+             "extracted": self.extracted, "claims": self.claim_count, "bad": len(self.bad)}]
 
 
 # -- relevance -------------------------------------------------------------------------------------
@@ -151,6 +166,8 @@ def _collect(result: CorpusResult, outputs: Iterable[list[ArticleResult | None]]
         for item in batch:
             if item is None:
                 result.irrelevant += 1
+            elif result.sink is not None:
+                result.sink.add(item)
             else:
                 result.results.append(item)
 
@@ -171,6 +188,7 @@ def extract_corpus(
     follow_links: bool = False,
     worker_wait: float = 60.0,
     campaign: str | Path | None = None,
+    sink: object | None = None,
 ) -> CorpusResult:
     """Extract claims from a whole corpus; see the module docstring.
 
@@ -197,6 +215,9 @@ def extract_corpus(
         Seconds to wait for a scheduler's first worker before giving up.
     campaign : bundled id or folder, optional
         Whose places, city names and window the extraction uses (default east Mosul).
+    sink : ClaimStream, optional
+        Receives each article's result as it finishes (:mod:`mosulmap.stream`) instead of
+        ``results`` holding them all: memory stays bounded on any corpus.
     """
     from tqdm import tqdm
 
@@ -209,7 +230,7 @@ def extract_corpus(
         from mosulmap.campaign import load_campaign
 
         campaign = str(load_campaign(campaign).folder)  # checked here; workers get an absolute folder
-    result = CorpusResult()
+    result = CorpusResult(sink=sink)
     if engine == "local":
         batches = _batches(iter_records(inputs, strict, options), result)
         outputs = (process_batch(b, gazetteer, relevance, published, campaign) for b in batches)
@@ -241,14 +262,7 @@ def check_unique_ids(result: CorpusResult) -> None:
 def write_report(result: CorpusResult, path: str | Path) -> Path:
     """The per-article report beside the claims: one JSON line per article, bad record, and total."""
     from mosulmap.io import atomic_write_text
+    from mosulmap.stream import report_line
 
-    lines = []
-    for r in result.results:
-        lines.append({"source": r.source, "published": r.published.value.isoformat() if r.published else None,
-                      "published_how": r.published.how if r.published else "undatable",
-                      "story": r.story.value.isoformat() if r.story else None, "claims": len(r.claims),
-                      "unplaced": [u.name for u in r.unplaced], "skipped": len(r.skipped)})
-    lines += [{"bad_record": b.where, "reason": b.reason} for b in result.bad]
-    lines.append({"total": result.summary(), "read": result.read, "irrelevant": result.irrelevant,
-                  "extracted": len(result.results), "claims": len(result.claims), "bad": len(result.bad)})
+    lines = [report_line(r) for r in result.results] + result.totals()
     return atomic_write_text(path, "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from mosulmap.corpus import CorpusResult, _collect, process_batch
@@ -69,13 +71,27 @@ def run_on_dask(result: CorpusResult, inputs: list, scheduler: str | None, worke
                 except TimeoutError:
                     raise InputError(f"the Dask scheduler at {scheduler or 'the local cluster'} has no workers "
                                      f"(waited {worker_wait:g} s)") from None
-                futures = client.map(process_task, tasks, pure=False, **options)
-                bar = tqdm(total=len(futures), desc="tasks", file=sys.stderr, disable=not progress)
-                for task, future in zip(tasks, futures):
+                # A window of tasks in flight, consumed in corpus order: the scheduler always has work
+                # for every worker, and neither the workers nor this client hold more than the window's
+                # results (each is released once collected).
+                window = max(4, 4 * sum(client.nthreads().values()))
+                pending: deque = deque()
+                queue = iter(tasks)
+                bar = tqdm(total=len(tasks), desc="tasks", file=sys.stderr, disable=not progress)
+
+                def submit() -> None:
+                    for task in islice(queue, window - len(pending)):
+                        pending.append((task, client.submit(process_task, task, pure=False, **options)))
+
+                submit()
+                while pending:
+                    task, future = pending.popleft()
                     for read, bad, outputs in _outcome(client, task, future, options, KilledWorker):
                         result.read += read
                         result.bad += bad
                         _collect(result, [outputs])
+                    future.release()
+                    submit()
                     bar.update()
                 bar.close()
         finally:

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from mosulmap.extract import ArticleResult, extract_files
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
 from mosulmap.io import atomic_write_bytes, atomic_write_text
 from mosulmap.outdir import MARKER, check_out_dir, clean_leftovers, staging_dir, swap_in
+from mosulmap.parallel import day_pool
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
 from mosulmap.render import (
     MapData,
@@ -278,7 +280,8 @@ def build(
 
     Dated maps and snapshots are made for each day on which something changed (``every_day``
     for all days); the slider map covers every day. ``initial`` is the state before any claim
-    (default: the campaign's). ``jobs``: processes drawing the PNGs (default: every core).
+    (default: the campaign's). ``jobs``: processes drawing the PNGs, or the dated maps when there
+    are no PNGs (default: every core).
     """
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
     cleaned = clean_leftovers(out)
@@ -298,11 +301,16 @@ def build(
         lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
         for name in ("leaflet.js", "leaflet.css", "LICENSE"):
             atomic_write_bytes(staging / "lib" / name, lib.joinpath(name).read_bytes())
-        with snapshot_pool(data, days if snapshots else [], jobs) as pngs:
-            for day in tqdm(days, desc="maps", unit="day", disable=not progress):
-                atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", render_day(data, day))
-            for day, png in pngs:
-                atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", png)
+        if snapshots:  # worker processes draw the PNGs while this one writes the dated maps
+            with snapshot_pool(data, days, jobs) as pngs:
+                for day in tqdm(days, desc="maps", unit="day", disable=not progress):
+                    atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", render_day(data, day))
+                for day, png in pngs:
+                    atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", png)
+        else:  # the dated maps themselves, on every core
+            with day_pool(data, days, _day_renderer, jobs) as maps:
+                for day, html in tqdm(maps, total=len(days), desc="maps", unit="day", disable=not progress):
+                    atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", html)
         atomic_write_text(staging / "timeline.html", render_slider(data))
         for pid in tl.place_ids:  # each place's full claim list, loaded by the maps on demand
             if tl.history[pid]:
@@ -323,6 +331,10 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return result
+
+
+def _day_renderer(data: MapData):
+    return partial(render_day, data)
 
 
 def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -> Path:

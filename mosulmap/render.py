@@ -342,14 +342,25 @@ def _legend(data: MapData) -> str:
     )
 
 
+UNPLACED_SOURCES = 3  # sources named beside each unplaced name on the maps (unresolved.csv has them all)
+
+
 def _unplaced_html(data: MapData) -> str:
+    """Names not on the map, one line per name and reason with how many reports gave it: an archive
+    that names one unknown place in 600 reports gives one line, not 600."""
     if not data.unplaced:
         return ""
-    items = "".join(
-        f"<li>{_text(u.name)} <span class='mm-basis'>({escape(u.reason)}; {_text(u.source)})</span></li>"
-        for u in data.unplaced
-    )
-    return f"<h2>Names not on the map ({len(data.unplaced)})</h2><ul>{items}</ul>"
+    groups: dict[tuple[str, str], list[str]] = {}
+    for u in data.unplaced:
+        groups.setdefault((u.name, u.reason), []).append(u.source)
+    items = []
+    for (name, reason), sources in groups.items():
+        shown = "; ".join(_text(s) for s in sources[:UNPLACED_SOURCES])
+        more = f"; and {len(sources) - UNPLACED_SOURCES} more" if len(sources) > UNPLACED_SOURCES else ""
+        reports = f"{len(sources)} reports: " if len(sources) > 1 else ""
+        items.append(f"<li>{_text(name)} <span class='mm-basis'>({escape(reason)}; {reports}{shown}{more})</span></li>")
+    return (f"<h2>Names not on the map ({len(groups)})</h2><ul>{''.join(items)}</ul>"
+            "<p class='mm-basis'>Every report: unresolved.csv</p>")
 
 
 def _base_map(data: MapData, lib: str) -> folium.Map:

@@ -12,11 +12,8 @@ so importing it leaves a notebook's inline plots alone.
 from __future__ import annotations
 
 import io
-import multiprocessing
-import os
 import textwrap
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 
@@ -31,6 +28,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 from PIL import Image
 
+from mosulmap.parallel import day_pool
 from mosulmap.render import MapData, format_day
 from mosulmap.style import (
     ASSUMED_OPACITY,
@@ -262,39 +260,24 @@ def render_snapshot(data: MapData, day: date, dpi: int = 110) -> bytes:
 __all__ = ["SnapshotRenderer", "render_snapshot", "snapshot_pool"]
 
 
-_POOL_DATA: MapData | None = None  # handed to forked workers without pickling
-_POOL_RENDERER: SnapshotRenderer | None = None
+def _renderer(data: MapData):
+    return _Work(SnapshotRenderer(data))
 
 
-def _pool_start() -> None:
-    global _POOL_RENDERER
-    _POOL_RENDERER = SnapshotRenderer(_POOL_DATA)
+class _Work:
+    def __init__(self, renderer: SnapshotRenderer) -> None:
+        self.renderer = renderer
 
+    def __call__(self, day: date) -> bytes:
+        return self.renderer.render(day)
 
-def _pool_render(day: date) -> tuple[date, bytes]:
-    return day, _POOL_RENDERER.render(day)
+    def close(self) -> None:
+        self.renderer.close()
 
 
 @contextmanager
 def snapshot_pool(data: MapData, days: list[date], jobs: int | None = None) -> Iterator[Iterator[tuple[date, bytes]]]:
     """PNGs of ``days`` drawn by ``jobs`` worker processes (default: every core) while the caller does
     other work; yields an iterator of (day, PNG bytes) in day order. The same bytes as one process."""
-    global _POOL_DATA
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(days) or 1))
-    if not days:
-        yield iter(())
-        return
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        renderer = SnapshotRenderer(data)
-        try:
-            yield ((day, renderer.render(day)) for day in days)
-        finally:
-            renderer.close()
-        return
-    _POOL_DATA = data
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_pool_start) as pool:
-            yield pool.map(_pool_render, days, chunksize=max(1, len(days) // (4 * jobs)))
-    finally:
-        _POOL_DATA = None
+    with day_pool(data, days, _renderer, jobs) as pngs:
+        yield pngs

@@ -221,3 +221,43 @@ def test_relative_paths_reach_the_workers_of_an_existing_cluster(tmp_path, dask_
     assert len(local.claims) > 10 and not distributed.bad
     assert _keys(distributed.claims) == _keys(local.claims)  # same ids: the keys are the paths as given
     assert [r.source for r in distributed.results] == [r.source for r in local.results]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_streamed_claims_are_the_claims_of_a_run_held_in_memory(tmp_path, monkeypatch, suffix):
+    from click.testing import CliRunner
+
+    from mosulmap import stream
+    from mosulmap.cli import main
+    from mosulmap.corpus import write_report
+
+    monkeypatch.setattr(stream, "FLUSH", 50)  # many row groups / appends
+    corpus = _jsonl(tmp_path / "c.jsonl", generate(600, share=0.4, seed=5) + [{"no_text": 1}])
+    held = extract_corpus([corpus])
+    out = tmp_path / f"claims{suffix}"
+    result = CliRunner().invoke(main, ["extract", str(corpus), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert len(held.claims) > 200
+    back = read_claims(out)
+    assert not back.problems and [c.to_row() for c in back.claims] == [c.to_row() for c in held.claims]
+    expected = write_report(held, tmp_path / "held.report.jsonl").read_text(encoding="utf-8")
+    assert Path(f"{out}.report.jsonl").read_text(encoding="utf-8") == expected  # bad record and totals too
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["c.jsonl", out.name, f"{out.name}.report.jsonl",
+                                                                 "held.report.jsonl"])  # no temporary left
+
+
+def test_a_streamed_run_that_fails_leaves_the_previous_claims_file(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from mosulmap import stream
+    from mosulmap.cli import main
+
+    monkeypatch.setattr(stream, "FLUSH", 10)
+    corpus = _jsonl(tmp_path / "c.jsonl", generate(300, share=0.5, seed=8))
+    out = tmp_path / "claims.parquet"
+    out.write_bytes(b"the previous run's file")
+    # the same input twice gives every claim id twice: an error found halfway, after writes began
+    result = CliRunner().invoke(main, ["extract", str(corpus), str(corpus), "-o", str(out), "--quiet"])
+    assert result.exit_code != 0 and "is given twice" in result.output
+    assert out.read_bytes() == b"the previous run's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "claims.parquet"]

@@ -186,3 +186,16 @@ def test_claims_csv_text_matches_the_csv_module(tmp_path):
     for claim in claims:
         writer.writerow({k: csv_safe(v) for k, v in claim.to_row().items()})
     assert claims_csv(claims) == buffer.getvalue()
+
+
+def test_dated_maps_drawn_by_worker_processes_are_those_of_one_process(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import write_campaign
+
+    folder = write_campaign(tmp_path / "syn", days=12, places=20)
+    one = pipeline.build(tmp_path / "one", campaign=folder, snapshots=False, jobs=1)
+    two = pipeline.build(tmp_path / "two", campaign=folder, snapshots=False, jobs=2)
+    assert one.days == two.days and len(one.days) > 5
+    for day in one.days:
+        name = f"maps/{day.isoformat()}.html"
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
