@@ -21,6 +21,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mosulmap import settings
+from mosulmap.parallel import day_pool
 from mosulmap.timeline import SHOWN, ControlStatus, Timeline
 
 EDGE_TOLERANCE_M = 40.0  # cells this close count as touching (derived cells share edges; outlines may not)
@@ -45,7 +46,7 @@ def _ground(polygons: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
 
 def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeometry, crs: str,
                outside: str = "gov_control", river: BaseGeometry | None = None,
-               river_is_front: bool = False) -> list[FrontRun]:
+               river_is_front: bool = False, jobs: int | None = None) -> list[FrontRun]:
     """The front line for every day, as runs of days with the same ground on each side
     (computed in the metric CRS ``crs``; ``outside``: the state of the ground beyond the extent)."""
     ground = _ground(polygons, crs)
@@ -58,19 +59,34 @@ def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeome
         band = band.difference(water)
     ours = [band] if outside == ControlStatus.GOV_CONTROL.value and not band.is_empty else []
     theirs = [band] if outside in IS_GROUND and not band.is_empty else []
-    runs: list[FrontRun] = []
-    previous: tuple | None = None
+    spans: list[list] = []  # [first, last, (held, enemy)]: runs of days with the same ground on each side
     for i, day in enumerate(timeline.days):
         states = {p: timeline.state(p, day) for p in shapes}
         held = tuple(sorted(p for p, s in states.items() if s.status is ControlStatus.GOV_CONTROL and not s.assumed))
         enemy = tuple(sorted(p for p, s in states.items() if s.status in IS_GROUND and p not in held))
-        if (held, enemy) == previous:
-            runs[-1] = FrontRun(runs[-1].first, i, runs[-1].line)
-            continue
-        previous = (held, enemy)
-        runs.append(FrontRun(i, i, _line([shapes[p] for p in held] + ours, [shapes[p] for p in enemy] + theirs,
-                                         crs, water)))
-    return runs
+        if spans and spans[-1][2] == (held, enemy):
+            spans[-1][1] = i
+        else:
+            spans.append([i, i, (held, enemy)])
+    keys = list(dict.fromkeys(key for _, _, key in spans))
+    ground_of = (shapes, ours, theirs, crs, water)
+    # each distinct line once; a long war has hundreds, drawn on every core (the same lines as one process)
+    with day_pool(ground_of, keys, _line_maker, jobs if len(keys) >= PARALLEL_LINES else 1) as made:
+        lines = dict(made)
+    return [FrontRun(first, last, lines[key]) for first, last, key in spans]
+
+
+PARALLEL_LINES = 16  # fewer lines than this are drawn in this process
+
+
+def _line_maker(ground_of: tuple):
+    shapes, ours, theirs, crs, water = ground_of
+
+    def line(key: tuple) -> BaseGeometry | None:
+        held, enemy = key
+        return _line([shapes[p] for p in held] + ours, [shapes[p] for p in enemy] + theirs, crs, water)
+
+    return line
 
 
 IS_GROUND = (ControlStatus.IS_CONTROL, ControlStatus.CONTESTED)  # StrEnum: "is_control" matches too

@@ -1,4 +1,4 @@
-"""Per-day work (PNG snapshots, dated HTML maps) spread over worker processes.
+"""Per-day work (PNG snapshots, dated HTML maps, front lines) spread over worker processes.
 
 Workers are forked, so the prepared map data reaches them without pickling; each builds its
 per-day function once (a snapshot renderer draws its static parts once per process) and results
@@ -34,7 +34,8 @@ def _run(day: date) -> tuple[date, Any]:
 def day_pool(data: Any, days: list[date], factory: Callable[[Any], Callable[[date], Any]],
              jobs: int | None = None) -> Iterator[Iterator[tuple[date, Any]]]:
     """Yield an iterator of (day, ``factory(data)(day)``) in day order, computed by ``jobs`` worker
-    processes (default: every core) while the caller does other work."""
+    processes (default: every core) while the caller does other work. ``days`` may be any picklable
+    items (the front lines' keys)."""
     global _DATA, _FACTORY
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(days) or 1))
     if not days:

@@ -467,16 +467,16 @@ def place_claims_js(tl: Timeline, place_id: str) -> dict[str, str]:
     index = [[chunk[0][1], chunk[-1][1], len(chunk)] for chunk in chunks]
     files = {f"{stem}.js": f"mosulmapClaimIndex({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(index)});\n"}
     for k, chunk in enumerate(chunks):
-        # the fields that repeat (precision, status, event, actor, source, confidence) as indices into
+        # the fields that repeat (date, precision, status, event, actor, source, confidence) as indices into
         # the chunk's own list of strings: half the size with many claims from few outlets
         strings: dict[str, int] = {}
-        packed = [[r[0], r[1], *(strings.setdefault(r[j], len(strings)) for j in _REPEATED), r[7]] for r in chunk]
+        packed = [[r[0], *(strings.setdefault(r[j], len(strings)) for j in _REPEATED), r[7]] for r in chunk]
         data = {"strings": list(strings), "rows": packed}
         files[f"{stem}.{k}.js"] = f"mosulmapClaimChunk({js_json(place_id)}, {k}, {js_json(data)});\n"
     return files
 
 
-_REPEATED = (2, 3, 4, 5, 6, 8)  # positions in a compact claim of the fields a chunk stores once
+_REPEATED = (1, 2, 3, 4, 5, 6, 8)  # positions in a compact claim of the fields a chunk stores once
 
 
 def _drawing_order(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -199,3 +199,22 @@ def test_dated_maps_drawn_by_worker_processes_are_those_of_one_process(tmp_path)
     for day in one.days:
         name = f"maps/{day.isoformat()}.html"
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_front_lines_drawn_by_worker_processes_are_those_of_one_process():
+    import shapely
+    from shapely.geometry import shape
+
+    from mosulmap.frontline import front_runs
+
+    data = pipeline.prepare(pipeline.load_inputs(corpus=None))
+    extent = shapely.union_all([shape(f["geometry"]) for f in data.extent["features"]])
+    river = shapely.union_all([shape(f["geometry"]) for f in data.river["features"]])
+    args = (data.timeline, data.polygons, extent, data.campaign.metric_crs, data.campaign.front_outside, river,
+            data.campaign.river_is_front)
+    one, two = front_runs(*args, jobs=1), front_runs(*args, jobs=2)
+    assert len(one) == len(two) > 16  # enough lines for the pool
+    for a, b in zip(one, two):
+        assert (a.first, a.last) == (b.first, b.last)
+        assert (a.line is None and b.line is None) or a.line.equals_exact(b.line, 0)
+    assert [(r.first, r.last) for r in one] == [(r.first, r.last) for r in data.fronts]

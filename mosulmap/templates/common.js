@@ -144,7 +144,7 @@ function mosulmapClaimChunk(placeId, k, chunk) {
     // rows [id, date, precision, status, event, actor, source, confidence (as indices into chunk.strings), quote]
     // back to compact claims [id, date, precision, status, event, actor, source, quote, confidence]
     var t = chunk.strings;
-    var rows = chunk.rows.map(function (r) { return [r[0], r[1], t[r[2]], t[r[3]], t[r[4]], t[r[5]], t[r[6]], r[8], t[r[7]]]; });
+    var rows = chunk.rows.map(function (r) { return [r[0], t[r[1]], t[r[2]], t[r[3]], t[r[4]], t[r[5]], t[r[6]], r[8], t[r[7]]]; });
     mosulmapChunks.set(placeId + "\u0000" + k, rows);
     mosulmapArrived(placeId + "\u0000" + k);
 }
