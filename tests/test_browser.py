@@ -181,6 +181,25 @@ def test_map_is_usable_on_a_phone(browser, site):
     page.close()
 
 
+@pytest.mark.parametrize("name", ["timeline.html", "maps/2016-11-04.html"])
+def test_a_popup_on_a_small_phone_opens_between_the_title_and_the_folded_boxes(browser, site, name):
+    page = browser.new_page(viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
+    page.goto((site / name).resolve().as_uri())
+    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
+    page.evaluate("""() => { const s = window.mosulmapSlider, layer = window.mosulmapLayer || s.layer; let k = null;
+        layer.eachLayer(l => { const p = l.feature.properties;
+          if ((p.place_id || s.meta[p.i].id) === 'karama') k = l; });
+        k.openPopup(); }""")
+    page.wait_for_timeout(600)  # the map pans to show the popup whole
+    popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+    title = page.locator(".mm-title").bounding_box()
+    scale = page.locator(".leaflet-control-scale").bounding_box()
+    folded = min(page.locator(sel).bounding_box()["y"] for sel in (".mm-legend", ".mm-panel"))
+    assert popup["y"] >= max(title["y"] + title["height"], scale["y"] + scale["height"])  # its name is not hidden
+    assert popup["y"] + popup["height"] <= folded  # nor its last lines under the folded legend
+    page.close()
+
+
 def test_injected_quote_shows_as_text_and_never_runs(browser, evil_build):
     for name in ("maps/2016-11-02.html", "timeline.html"):
         page, errors = _open(browser, evil_build / name)

@@ -1,6 +1,13 @@
 // Shared by the dated map and the slider map: orientation layers, labels and the front line.
 var MM_HOVER = !!(window.matchMedia && window.matchMedia("(hover: hover)").matches);  // a phone has no hover
 function mosulmapBase(map, D) {
+    // The room for a popup is measured when it opens (the title box grows with the day's counts).
+    map.on("popupopen", function (e) {
+        var o = mosulmapPopupOptions(map);
+        L.Util.setOptions(e.popup, {maxHeight: o.maxHeight, autoPanPaddingTopLeft: o.autoPanPaddingTopLeft,
+                                    autoPanPaddingBottomRight: o.autoPanPaddingBottomRight});
+        e.popup.update();
+    });
     if (D.hatch && !document.getElementById("mm-hatch")) {  // assumed ground: the default's colour, hatched
         var c = String(D.hatch).replace(/[^#0-9a-fA-F]/g, "");
         document.body.insertAdjacentHTML("beforeend", '<svg width="0" height="0" style="position:absolute" aria-hidden="true">' +
@@ -37,8 +44,21 @@ function mosulmapBase(map, D) {
 // Popups fit the screen: on a phone they take its width and open below the title box.
 function mosulmapPopupOptions(map) {
     var w = map.getSize().x, narrow = w < 600;
-    return {maxWidth: narrow ? w - 80 : 460, minWidth: narrow ? Math.min(240, w - 80) : 50, maxHeight: narrow ? 300 : 380,
-            autoPanPaddingTopLeft: narrow ? [10, 110] : [60, 90], autoPanPaddingBottomRight: narrow ? [10, 40] : [300, 40]};
+    // On a phone the title box spans the top with the scale bar under it, and the folded legend and
+    // panel sit at the bottom: a popup opens between them.
+    var box = map.getContainer().getBoundingClientRect(), top = 110, bottom = 40;
+    if (narrow) {
+        var title = document.querySelector(".mm-title");
+        if (title) { top = Math.max(top, title.getBoundingClientRect().bottom - box.top + 60); }
+        document.querySelectorAll(".mm-legend, .mm-panel").forEach(function (el) {
+            var r = el.getBoundingClientRect();
+            if (r.height && r.top > box.top + box.height / 2) { bottom = Math.max(bottom, box.bottom - r.top + 10); }
+        });
+    }
+    // the popup's content scrolls within the room left between them (its header and tip take ~60 px)
+    var room = Math.max(120, Math.min(300, box.height - top - bottom - 60));
+    return {maxWidth: narrow ? w - 80 : 460, minWidth: narrow ? Math.min(240, w - 80) : 50, maxHeight: narrow ? room : 380,
+            autoPanPaddingTopLeft: narrow ? [10, top] : [60, 90], autoPanPaddingBottomRight: narrow ? [10, bottom] : [300, 40]};
 }
 // Tooltips only where there is a pointer that hovers; a tap opens the popup alone.
 function mosulmapTooltip(layer, content) {
