@@ -546,6 +546,11 @@ def claims_csv(claims: Iterable[Claim]) -> str:
     return write_csv(safe_table(claims_table(claims)))
 
 
+def claims_jsonl(claims: Iterable[Claim]) -> str:
+    """Claims as JSON Lines, values raw."""
+    return "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in claims)
+
+
 CLAIM_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 
 
@@ -559,8 +564,7 @@ def write_claims(claims: Iterable[Claim], path: str | Path) -> Path:
 
         return atomic_write_bytes(path, write_parquet(claims_table(claims)))
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        text = "".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in claims)
-        return atomic_write_text(path, text)
+        return atomic_write_text(path, claims_jsonl(claims))
     return atomic_write_text(path, claims_csv(claims))
 
 

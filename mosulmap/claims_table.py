@@ -114,16 +114,11 @@ def validate_batch(batch: pa.RecordBatch | pa.Table | None, path: Path, lines: l
     ok = pc.and_(ok, pc.and_(day_ok, published_ok))
     # ISO dates order as text: the event on or before its publication
     ok = pc.and_(ok, pc.or_(pc.equal(col["published"], ""), pc.less_equal(col["date"], col["published"])))
-    good = ok.to_pylist()
-    if not all(good):
-        flagged = [i for i, g in enumerate(good) if not g]
-    else:
-        flagged = []
+    slow = {i for i, good in enumerate(ok.to_pylist()) if not good}
     values = {c: _values(col[c]) for c in COLUMNS}
     ids, dates, precisions, places = values["claim_id"], values["date"], values["date_precision"], values["place_id"]
     statuses, publication, excepts, actors = values["status"], values["published"], values["except_place_ids"], \
         values["actor"]
-    slow = set(flagged)
     origin = f"{path}:"
     for i in range(len(lines)):
         if i in slow or ids[i] in seen:
@@ -248,13 +243,15 @@ def write_parquet(table: pa.Table) -> bytes:
     return buffer.getvalue().to_pybytes()
 
 
-def write_csv(table: pa.Table) -> str:
-    """CSV text of a (formula-safe) claims table: the csv module's quoting, rows written in C."""
+def write_csv(table: pa.Table, header: bool = True) -> str:
+    """CSV text of a (formula-safe) claims table: the csv module's quoting, rows written in C
+    (``header=False``: the rows alone, to append to a file)."""
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
+    if header:
+        writer.writerow(table.column_names)
     writer.writerows(zip(*(table.column(k).to_pylist() for k in table.column_names)))
     return buffer.getvalue()

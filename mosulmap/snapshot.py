@@ -244,6 +244,8 @@ class SnapshotRenderer:
         image.save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
 
+    __call__ = render  # the per-day function of a worker pool (mosulmap.parallel)
+
     def close(self) -> None:
         self.fig.clear()
 
@@ -260,24 +262,9 @@ def render_snapshot(data: MapData, day: date, dpi: int = 110) -> bytes:
 __all__ = ["SnapshotRenderer", "render_snapshot", "snapshot_pool"]
 
 
-def _renderer(data: MapData):
-    return _Work(SnapshotRenderer(data))
-
-
-class _Work:
-    def __init__(self, renderer: SnapshotRenderer) -> None:
-        self.renderer = renderer
-
-    def __call__(self, day: date) -> bytes:
-        return self.renderer.render(day)
-
-    def close(self) -> None:
-        self.renderer.close()
-
-
 @contextmanager
 def snapshot_pool(data: MapData, days: list[date], jobs: int | None = None) -> Iterator[Iterator[tuple[date, bytes]]]:
     """PNGs of ``days`` drawn by ``jobs`` worker processes (default: every core) while the caller does
     other work; yields an iterator of (day, PNG bytes) in day order. The same bytes as one process."""
-    with day_pool(data, days, _renderer, jobs) as pngs:
+    with day_pool(data, days, SnapshotRenderer, jobs) as pngs:
         yield pngs

@@ -10,7 +10,6 @@ previous one intact.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -54,8 +53,7 @@ class ClaimStream:
         if self.kind != ".parquet":
             self._out = open(self._tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
             if self.kind == ".csv":
-                self._csv = csv.writer(self._out, lineterminator="\n")
-                self._csv.writerow(COLUMNS)
+                self._out.write(",".join(COLUMNS) + "\n")  # the header the csv module writes
         return self
 
     @staticmethod
@@ -80,23 +78,22 @@ class ClaimStream:
             self.on_article(article)
 
     def _flush(self) -> None:
-        from mosulmap.claims import csv_safe
+        from mosulmap.claims import claims_jsonl
+        from mosulmap.claims_table import claims_table, safe_table, write_csv
 
         if not self.pending:
             return
         if self.kind == ".parquet":
             import pyarrow.parquet as pq
 
-            from mosulmap.claims_table import claims_table
-
             table = claims_table(self.pending)
             if self._writer is None:
                 self._writer = pq.ParquetWriter(self._tmp, table.schema, compression="zstd")
             self._writer.write_table(table)
         elif self.kind == ".csv":
-            self._csv.writerows([csv_safe(v) for v in c.to_row().values()] for c in self.pending)
+            self._out.write(write_csv(safe_table(claims_table(self.pending)), header=False))
         else:
-            self._out.write("".join(json.dumps(c.to_row(), ensure_ascii=False) + "\n" for c in self.pending))
+            self._out.write(claims_jsonl(self.pending))
         self.pending = []
 
     def finish(self, totals: list[dict]) -> None:
