@@ -39,6 +39,9 @@ _SEEN = re.compile(r"correspondent|reporter|witness|saw|seen|visited|residents? 
                    r"AFP journalist|Reuters (?:journalist|reporter)|مراسل|شهود", re.I)
 _INFERRED = re.compile(r"\bmap\b|per ?cent of|% of|list of|lists? (?:of )?districts", re.I)
 
+# after IS (which has its exception), the classes in the order they are tried
+_CLASS_RULES = (("think_tank", _THINK_TANK), ("blog", _BLOG), ("official", _OFFICIAL))
+
 
 def claimant_class(claim: Claim) -> str:
     """The class of who makes the statement (first rule that matches):
@@ -51,12 +54,9 @@ def claimant_class(claim: Claim) -> str:
             continue
         if _IS.search(source) and not _NOT_IS.search(source):
             return "is"
-        if _THINK_TANK.search(source):
-            return "think_tank"
-        if _BLOG.search(source):
-            return "blog"
-        if _OFFICIAL.search(source):
-            return "official"
+        for name, rule in _CLASS_RULES:
+            if rule.search(source):
+                return name
         if source is claim.claimant:
             return "press"
     return "press"
@@ -109,8 +109,8 @@ def classify(claims: Iterable[Claim]) -> dict[str, tuple[str, str]]:
     cls = np.full(len(unique), "", dtype=object)
     for k, values in enumerate(texts):
         array, filled = column(values)
-        found = np.select([hits(array, _IS) & ~hits(array, _NOT_IS), hits(array, _THINK_TANK), hits(array, _BLOG),
-                           hits(array, _OFFICIAL)], ["is", "think_tank", "blog", "official"], "")
+        found = np.select([hits(array, _IS) & ~hits(array, _NOT_IS)] + [hits(array, rule) for _, rule in _CLASS_RULES],
+                          ["is"] + [name for name, _ in _CLASS_RULES], "")
         if k == 0:
             found = np.where(found == "", "press", found)  # a stated claimant is classed from itself
         take = (cls == "") & filled & (found != "")
