@@ -142,16 +142,16 @@ def bench_build() -> list[tuple[str, str]]:
     import resource
 
     from mosulmap.io import geojson_dict
+    from mosulmap.maps import day_pages, render_slider, timeline_script
     from mosulmap.pipeline import load_inputs, prepare
-    from mosulmap.render import render_day, render_slider
     from mosulmap.snapshot import SnapshotRenderer
 
     start = time.perf_counter()
     data = prepare(load_inputs())
     t_prepare = time.perf_counter() - start
     days = data.timeline.days[:100]
-    t_maps, _ = _timed(lambda: [render_day(data, d) for d in days], 1)
-    t_slider, slider = _timed(lambda: render_slider(data), 1)
+    t_maps, _ = _timed(lambda: list(day_pages(data, days)), 1)
+    t_slider, slider = _timed(lambda: timeline_script(data) + render_slider(data), 1)  # its data and its page
     snap = SnapshotRenderer(data)
     t_png, _ = _timed(lambda: [snap.render(d) for d in days], 1)
     snap.close()

@@ -22,7 +22,8 @@ import pandas as pd
 from mosulmap import pipeline, settings
 from mosulmap.campaign import Campaign
 from mosulmap.frontline import area_by_day, front_frame
-from mosulmap.render import MapData, render_day
+from mosulmap.maps import render_day
+from mosulmap.render import MapData
 from mosulmap.resolver import Match
 from mosulmap.style import ASSUMED_OPACITY, shown_color, shown_label
 from mosulmap.timeline import SHOWN, Timeline

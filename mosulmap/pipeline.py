@@ -12,10 +12,9 @@ import json
 import re
 import shutil
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
-from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,17 +28,10 @@ from mosulmap.exports import area_chart, control_geojson, exports, geopackage
 from mosulmap.extract import ArticleResult, extract_files
 from mosulmap.gazetteer import Gazetteer, load_gazetteer
 from mosulmap.io import atomic_write_bytes, atomic_write_text
+from mosulmap.maps import DATA_FILE, day_pages, render_day, render_slider, timeline_script
 from mosulmap.outdir import MARKER, check_out_dir, clean_leftovers, staging_dir, swap_in
-from mosulmap.parallel import day_pool
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
-from mosulmap.render import (
-    MapData,
-    UnplacedName,
-    place_claims_js,
-    render_day,
-    render_index,
-    render_slider,
-)
+from mosulmap.render import MapData, UnplacedName, lib_files, place_claims_js, render_index
 from mosulmap.resolver import Resolver
 from mosulmap.snapshot import snapshot_pool
 from mosulmap.timeline import ControlStatus, build_timeline
@@ -279,9 +271,10 @@ def build(
     ``output/``), atomically.
 
     Dated maps and snapshots are made for each day on which something changed (``every_day``
-    for all days); the slider map covers every day. ``initial`` is the state before any claim
-    (default: the campaign's). ``jobs``: processes drawing the PNGs, or the dated maps when there
-    are no PNGs (default: every core).
+    for all days); the slider map covers every day, and each dated map is the slider's view pinned
+    to its day (both read ``data/timeline.js``). ``initial`` is the state before any claim
+    (default: the campaign's). ``jobs``: processes drawing the PNGs and the front lines (default:
+    every core).
     """
     out = Path(out_dir or settings.OUTPUT_DIR).resolve()
     cleaned = clean_leftovers(out)
@@ -298,20 +291,18 @@ def build(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_dir(out)
     try:
-        lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
-        for name in ("leaflet.js", "leaflet.css", "LICENSE"):
-            atomic_write_bytes(staging / "lib" / name, lib.joinpath(name).read_bytes())
-        if snapshots:  # worker processes draw the PNGs while this one writes the dated maps
-            with snapshot_pool(data, days, jobs) as pngs:
-                for day in tqdm(days, desc="maps", unit="day", disable=not progress):
-                    atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", render_day(data, day))
-                for day, png in pngs:
-                    atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", png)
-        else:  # the dated maps themselves, on every core
-            with day_pool(data, days, _day_renderer, jobs) as maps:
-                for day, html in tqdm(maps, total=len(days), desc="maps", unit="day", disable=not progress):
-                    atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", html)
+        for name, content in lib_files().items():
+            atomic_write_bytes(staging / "lib" / name, content)
+        # the slider and every dated map are views of one data file
+        atomic_write_text(staging / DATA_FILE, timeline_script(data))
         atomic_write_text(staging / "timeline.html", render_slider(data))
+        # worker processes draw the PNGs while this one writes the dated maps
+        with snapshot_pool(data, days, jobs) if snapshots else nullcontext(iter(())) as pngs:
+            for day, html in tqdm(day_pages(data, days), total=len(days), desc="maps", unit="day",
+                                  disable=not progress):
+                atomic_write_text(staging / "maps" / f"{day.isoformat()}.html", html)
+            for day, png in pngs:
+                atomic_write_bytes(staging / "snapshots" / f"{day.isoformat()}.png", png)
         for pid in tl.place_ids:  # each place's full claim list, loaded by the maps on demand
             if tl.history[pid]:
                 for name, text in place_claims_js(tl, pid).items():
@@ -333,10 +324,6 @@ def build(
     return result
 
 
-def _day_renderer(data: MapData):
-    return partial(render_day, data)
-
-
 def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -> Path:
     """Render the map of one day into ``OUT/maps/DAY.html`` (plus the Leaflet files it needs)."""
     out = Path(out_dir or settings.OUTPUT_DIR)
@@ -346,11 +333,11 @@ def render_one(day: date, out_dir: str | Path | None = None, **inputs_options) -
     tl = data.timeline
     if not tl.start <= day <= tl.end:
         raise MosulmapError(f"{day} is outside the timeline {tl.start}..{tl.end}")
-    lib = resources.files("mosulmap").joinpath("vendor", "leaflet")
-    for name in ("leaflet.js", "leaflet.css"):
-        atomic_write_bytes(out / "lib" / name, lib.joinpath(name).read_bytes())
+    for name, content in lib_files().items():
+        atomic_write_bytes(out / "lib" / name, content)
     if not (out / MARKER).exists():
         atomic_write_text(out / MARKER, "written by mosulmap; a build may replace the whole folder\n")
+    atomic_write_text(out / DATA_FILE, timeline_script(data))  # the data the dated map is a view of
     path = atomic_write_text(out / "maps" / f"{day.isoformat()}.html", render_day(data, day))
     # The index links every dated map in the folder, this one included.
     days = sorted(date.fromisoformat(p.stem) for p in (out / "maps").glob("*.html")

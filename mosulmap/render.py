@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from importlib import resources
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
@@ -35,7 +33,7 @@ from mosulmap.claims import Claim
 from mosulmap.context import beyond, landmarks, river_label
 from mosulmap.frontline import front_runs
 from mosulmap.gazetteer import Gazetteer
-from mosulmap.io import geojson_dict, round_coords
+from mosulmap.io import round_coords
 from mosulmap.style import (
     ASSUMED_OPACITY,
     CHANGED_EDGE,
@@ -45,9 +43,7 @@ from mosulmap.style import (
     STATUS_COLORS,
     WEAK_FACTOR,
     geometry_style,
-    leaflet_style,
     rgba,
-    shown_color,
     shown_label,
 )
 from mosulmap.timeline import SHOWN, ControlState, ControlStatus, Timeline
@@ -106,15 +102,6 @@ class MapData:
                        for pid, pt in zip(order["place_id"], order.to_crs(settings.WGS84).representative_point())]
 
     @cached_property
-    def drawing(self) -> list[tuple[str, str, str, dict | None]]:
-        """(place id, shape confidence, shape note, rounded GeoJSON geometry) in drawing order:
-        serialised once and shared by every dated map."""
-        order = _drawing_order(self.polygons)
-        shapes = geojson_dict(order[["place_id", "geometry"]], MAP_DECIMALS)["features"]
-        return [(row["place_id"], row["geometry_confidence"], geometry_note(row, self.gazetteer), f["geometry"])
-                for (_, row), f in zip(order.iterrows(), shapes)]
-
-    @cached_property
     def _row(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.timeline.place_ids)}
 
@@ -126,16 +113,6 @@ class MapData:
 
         filtered, smoothed, _ = posteriors(self.timeline)
         return filtered, smoothed
-
-    def weighed(self, place_id: str, day: date) -> str:
-        """A popup line: the most probable state by the weighed evidence, and how sure."""
-        i, t = self._row[place_id], (day - self.timeline.start).days
-        filtered, smoothed = self.evidence
-        labels = ("government-held", "contested", "IS-held")
-        best = int(smoothed[i, t].argmax())
-        return (f"<p class='mm-basis'>Weighed evidence (model, not the map's rule): {labels[best]} "
-                f"{smoothed[i, t, best]:.2f} from all reports; {filtered[i, t, best]:.2f} from reports up to this "
-                "day</p>")
 
     def front(self, day: date) -> dict | None:
         """The front line of ``day`` as a GeoJSON geometry (None when nothing is held)."""
@@ -196,41 +173,25 @@ class RawHTML(Element):
 
 
 class PageScript(MacroElement):
-    """A fixed script from ``templates/`` plus its data in a ``<script type="application/json">``
-    block that the script reads with ``JSON.parse``; the data never becomes template source."""
+    """A fixed script from ``templates/`` and the JSON blocks it reads with ``JSON.parse``
+    (``<script type="application/json" id="KEY">``): the data never becomes template source."""
 
-    def __init__(self, template: str, data: object) -> None:
+    def __init__(self, template: str, blocks: dict[str, object]) -> None:
         super().__init__()
         self._name = "MosulmapLayer"
         self.template_name = template
-        self.data = data
+        self.blocks = blocks
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
-        block = f'<script type="application/json" id="mm-data">{js_json(self.data)}</script>'
-        figure.html.add_child(RawHTML(block), name="mosulmap_data")
+        for key, value in self.blocks.items():
+            block = f'<script type="application/json" id="{key}">{js_json(value)}</script>'
+            figure.html.add_child(RawHTML(block), name=f"mosulmap_{key}")
         script = _template(self.template_name).replace("__MAP__", self._parent.get_name())
         figure.script.add_child(RawHTML(script), name=self.get_name())
 
 
 # -- HTML fragments (all source text escaped) ----------------------------------------------------
-
-def claim_row(claim: Claim, quote_chars: int | None = None) -> str:
-    """One table row for a claim: date, status, event, actor, source with quote, confidence.
-    ``quote_chars`` shortens a long quote (the full one is in the place's claims file)."""
-    text = claim.quote or claim.note
-    if quote_chars and len(text) > quote_chars:
-        text = text[:quote_chars - 1] + "…"
-    quote = f"<br><q>{_text(text)}</q>" if text else ""
-    confidence = (f" <span class='mm-low'>{escape(claim.confidence)} confidence</span>"
-                  if claim.confidence in ("low", "medium") else "")
-    return (
-        f"<tr><td>{claim.date.isoformat()}<br><small>{escape(claim.date_precision.value)}</small></td>"
-        f"<td>{escape(claim.status.value)}<br><small>{escape(claim.event)}</small></td>"
-        f"<td>{_text(claim.actor)}</td><td>{_text(claim.source)}{quote} "
-        f"<small>[{_text(claim.claim_id)}]</small>{confidence}</td></tr>"
-    )
-
 
 def _text(value: str) -> str:
     """Source text for HTML: escaped, and isolated so bidi controls in it cannot reorder the page."""
@@ -286,17 +247,6 @@ def weak_state(tl: Timeline, state: ControlState) -> bool:
 def status_changed(tl: Timeline, place_id: str, day: date) -> bool:
     """Did the shown state change on ``day`` (not only its claims or its disputed flag)?"""
     return day > tl.start and tl.state(place_id, day).shown != tl.state(place_id, day - timedelta(days=1)).shown
-
-
-def status_line(state: ControlState, initial: ControlStatus, weak: bool = False) -> str:
-    if state.assumed:
-        since = f" since {state.since.strftime('%B %Y')}" if state.since else ""
-        return f"<b>{escape(shown_label('assumed', initial))}</b>{since} <span class='mm-basis'>(the default)</span>"
-    since = f" since {format_day(state.since)}" if state.since else ""
-    age = f"; last report {state.age} day{'s' if state.age != 1 else ''} ago" if state.age else "; reported that day"
-    disputed = (f" <span class='mm-disputed'>disputed: reports of {format_day(state.last_report)} disagree</span>"
-                if state.disputed else "")
-    return f"<b>{state.status.label}</b>{since}{disputed} <span class='mm-basis'>({escape(state.basis)}{age})</span>"
 
 
 def _swatch(color: str, opacity: float, border: str = "1px solid #555") -> str:
@@ -363,6 +313,13 @@ def _unplaced_html(data: MapData) -> str:
             "<p class='mm-basis'>Every report: unresolved.csv</p>")
 
 
+def lib_files() -> dict[str, bytes]:
+    """The files of a map folder's ``lib/``: Leaflet (with its licence) and the maps' own script and style."""
+    leaflet = resources.files("mosulmap").joinpath("vendor", "leaflet")
+    files = {name: leaflet.joinpath(name).read_bytes() for name in ("leaflet.js", "leaflet.css", "LICENSE")}
+    return files | {"mosulmap.js": _template("common.js").encode(), "mosulmap.css": _template("page.css").encode()}
+
+
 def _base_map(data: MapData, lib: str) -> folium.Map:
     """A folium map using Leaflet from ``lib`` (a relative folder, or "inline" to embed it)."""
     centre = data.campaign.extent.centroid  # the map then fits the extent's bounds (common.js)
@@ -373,23 +330,16 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
         m.default_js, m.default_css = [], []
         m.get_root().header.add_child(
             RawHTML(f"<style>{leaflet.joinpath('leaflet.css').read_text(encoding='utf-8')}</style>"
-                    f"<script>{leaflet.joinpath('leaflet.js').read_text(encoding='utf-8')}</script>"),
+                    f"<script>{leaflet.joinpath('leaflet.js').read_text(encoding='utf-8')}</script>"
+                    f"<style>{_template('page.css')}</style><script>{_template('common.js')}</script>"),
             name="leaflet_inline",
         )
-    else:
-        m.default_js = [("leaflet", f"{lib}/leaflet.js")]
-        m.default_css = [("leaflet_css", f"{lib}/leaflet.css")]
+    else:  # the page's own script and style are shared files too (lib_files)
+        m.default_js = [("leaflet", f"{lib}/leaflet.js"), ("mosulmap", f"{lib}/mosulmap.js")]
+        m.default_css = [("leaflet_css", f"{lib}/leaflet.css"), ("mosulmap_css", f"{lib}/mosulmap.css")]
     if data.tiles:
         folium.TileLayer(data.tiles, opacity=0.5).add_to(m)
-    m.get_root().header.add_child(RawHTML(f"<style>{_template('page.css')}</style>"), name="mosulmap_css")
-    m.get_root().header.add_child(RawHTML(f"<script>{_template('common.js')}</script>"), name="mosulmap_js")
     return m
-
-
-STATE_CLAIMS = 3  # claims behind the state shown in a popup
-RECENT_CLAIMS = 3  # and the latest others; the full list is one click away (claims/PLACE.js)
-SLIDER_STATE_CLAIMS, SLIDER_RECENT_CLAIMS = 2, 1  # the slider holds every day: fewer per state
-SLIDER_QUOTE = 120  # characters of a quote in the slider (the claims file has it whole)
 
 
 def _short_text(text: str, limit: int) -> str:
@@ -399,44 +349,6 @@ def _short_text(text: str, limit: int) -> str:
 def claims_file(place_id: str) -> str:
     """File name of a place's full claim list, loaded on demand by the maps."""
     return re.sub(r"[^A-Za-z0-9_-]", "_", place_id) + ".js"
-
-
-def _latest(tl: Timeline, place_id: str, day: date, state: ControlState, n_behind: int,
-            n_others: int) -> tuple[list[Claim], list[Claim], int]:
-    """The latest claims behind ``state`` and the latest others up to ``day`` (newest first), and
-    how many claims there are up to that day. History is sorted by date: bisect, then walk back
-    only as far as needed, so a popup costs the same with 300 claims or 200,000."""
-    history = tl.history[place_id]
-    count = bisect_right(history, day, key=lambda c: c.date)
-    behind: list[Claim] = []
-    others: list[Claim] = []
-    for i in range(count - 1, -1, -1):
-        c = history[i]
-        if c.claim_id in state.claim_ids:
-            if len(behind) < n_behind:
-                behind.append(c)
-        elif len(others) < n_others:
-            others.append(c)
-        if len(behind) >= min(n_behind, len(state.claim_ids)) and len(others) >= n_others:
-            break
-    return behind, others, count
-
-
-def _table(tl: Timeline, place_id: str, day: date, state: ControlState, lib: str) -> str:
-    behind, others, count = _latest(tl, place_id, day, state, STATE_CLAIMS, RECENT_CLAIMS)
-    if not count:
-        return "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>"
-    rows = "".join(claim_row(c).replace("<tr>", "<tr class='mm-current'>", 1) for c in behind)
-    rows += "".join(claim_row(c) for c in others)
-    shown = len(behind) + len(others)
-    more = ""
-    if shown < count:
-        base = "../" if lib.startswith("..") else ""
-        more = (f"<p class='mm-basis'>{shown} of {count} claims shown "
-                f"({len(state.claim_ids)} behind this state). <a href='#' class='mm-all' "
-                f"data-src='{base}claims/{claims_file(place_id)}' data-place='{escape(place_id)}' "
-                f"data-day='{day.isoformat()}'>Show all claims</a></p>")
-    return f"<table class='mm-claims'>{CLAIM_HEAD}{rows}</table>{more}<div class='mm-all-claims'></div>"
 
 
 CLAIM_CHUNK = 500  # rows per file of a place's full claim list: any list opens in one small read
@@ -485,202 +397,8 @@ def _drawing_order(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         ["_m", "place_id"], kind="stable").drop(columns="_m")
 
 
-def render_day(data: MapData, day: date, lib: str = "../lib") -> str:
-    """A choropleth of who held what on ``day`` (Leaflet from ``lib``, or "inline")."""
-    tl, gaz = data.timeline, data.gazetteer
-    features = []
-    priority = []  # labels shown first: places that changed or that a claim names that day
-    for pid, confidence, note, geometry in data.drawing:
-        state = tl.state(pid, day)
-        changed = status_changed(tl, pid, day)
-        if changed or state.last_report == day:
-            priority.append(pid)
-        line = status_line(state, tl.initial) + (
-            f" <span class='mm-changed'>changed on {format_day(day)}</span>" if changed else "")
-        features.append({"type": "Feature", "properties": {
-            "place_id": pid,
-            "style": leaflet_style(state, confidence, tl.initial, weak_state(tl, state), changed),
-            "tooltip": f"{place_tip(gaz, pid)}<br>{line}",
-            "popup": f"{place_header(gaz, pid)}<p>{line}</p>{data.weighed(pid, day)}{note}"
-                     f"{_table(tl, pid, day, state, lib)}",
-        }, "geometry": geometry})
-    places = {"type": "FeatureCollection", "features": features}
-    counts = _count_line([tl.state(p, day) for p in tl.place_ids], tl.initial)
-    undrawn = "".join(
-        f"<li>{place_tip(gaz, p)}: {status_line(tl.state(p, day), tl.initial)}</li>" for p in data.undrawn
-    )
-    panel = (
-        f'<div class="mm-box mm-panel"><h2>Claimed places no source locates ({len(data.undrawn)})</h2>'
-        f"<ul>{undrawn}</ul>{_unplaced_html(data)}</div>"
-    )
-    title = (
-        f'<div class="mm-box mm-title"><h1>{escape(data.campaign.name)}: who held what on {format_day(day)}</h1>'
-        f"<p>{counts}</p></div>"
-    )
-    with deterministic_ids():
-        m = _base_map(data, lib)
-        payload = {"extent": data.extent, "river": data.river, "places": places,
-                   "front": data.front(day), "labels": data.labels, "priority": priority,
-                   "hatch": shown_color("assumed", tl.initial), "assumedOpacity": ASSUMED_OPACITY, **data.context}
-        m.get_root().html.add_child(RawHTML(title + _legend(data) + panel))
-        m.add_child(PageScript("map_layers.js", payload))
-        return _titled(m.get_root().render(), f"{data.campaign.name} control, {day.isoformat()}")
-
-
-def _count_line(states: list[ControlState], initial: ControlStatus) -> str:
-    counts = {k: sum(st.shown == k for st in states) for k in SHOWN}
-    return " ".join(
-        f"<span class='mm-count'>{_swatch(shown_color(k, initial), ASSUMED_OPACITY if k == 'assumed' else 0.72)}"
-        f"{counts[k]} {escape(shown_label(k, initial))}</span>"
-        for k in SHOWN if counts[k] or k != "unknown"
-    ) + f" <span class='mm-basis'>of {len(states)} neighbourhoods</span>"
-
-
 def _titled(html: str, title: str) -> str:
     return html.replace("<head>", f"<head>\n    <title>{escape(title)}</title>", 1)
-
-
-def _intervals(tl: Timeline, place_id: str, index: dict[date, int]) -> list[list]:
-    """The slider's compact runs: [first, last, shown code, disputed, the claims behind the state
-    (at most SLIDER_STATE_CLAIMS), since, basis, day index of the last report (may precede the window;
-    None before any), the latest other claims (at most SLIDER_RECENT_CLAIMS), claims so far, claims
-    behind the state, only low-confidence reports behind it, the shown state changed on its first day]."""
-    codes = {k: i for i, k in enumerate(SHOWN)}
-    out = []
-    for first, last, s in tl.runs(place_id):
-        report = (s.last_report - tl.start).days if s.last_report else None
-        behind, others, count = _latest(tl, place_id, tl.days[last], s, SLIDER_STATE_CLAIMS, SLIDER_RECENT_CLAIMS)
-        out.append([first, last, codes[s.shown], s.disputed, [c.claim_id for c in behind],
-                    format_day(s.since) if s.since and not s.assumed else "", s.basis, report,
-                    [c.claim_id for c in others], count, len(s.claim_ids), weak_state(tl, s),
-                    status_changed(tl, place_id, tl.days[first])])
-    return out
-
-
-def render_slider(data: MapData, lib: str = "lib") -> str:
-    """One map with a date slider over every day; geometry stored once, states as intervals.
-
-    Play/pause, previous/next change, arrow keys, and the day in the URL (``timeline.html#2016-11-24``
-    opens that day; the hash follows the slider). Places whose state changed on the day shown are
-    outlined."""
-    tl, gaz = data.timeline, data.gazetteer
-    index = {d: i for i, d in enumerate(tl.days)}
-    polygons = _drawing_order(data.polygons)
-    geom_notes: list[str] = []
-    meta = []
-    for _, row in polygons.iterrows():
-        note = geometry_note(row, gaz)
-        if note not in geom_notes:
-            geom_notes.append(note)
-        meta.append(_slider_place(tl, gaz, row["place_id"], index, geom_notes.index(note),
-                                  geometry_style(row["geometry_confidence"])))
-    used: dict[str, Claim] = {}
-    for place in meta + [_slider_place(tl, gaz, p, index, None, geometry_style("approximate")) for p in data.undrawn]:
-        for iv in place["intervals"]:
-            for cid in iv[4] + iv[8]:
-                used.setdefault(cid, tl.claims[cid])
-    codes = {k: i for i, k in enumerate(SHOWN)}
-    reported = {c.date for pid in tl.place_ids for c in tl.history[pid]}
-    per_day = [[0] * len(SHOWN) for _ in tl.days]
-    for pid in tl.place_ids:
-        for i, state in enumerate(tl.states[pid]):
-            per_day[i][codes[state.shown]] += 1
-    payload = {
-        "days": [d.isoformat() for d in tl.days],
-        "dayLabels": [format_day(d) for d in tl.days],
-        "changes": [index[d] for d in tl.change_days()],
-        "counts": per_day,
-        "total": len(tl.place_ids),
-        "start": max((i for i, d in enumerate(tl.days) if d in reported), default=0),  # latest day with a report
-        "hatch": shown_color("assumed", tl.initial),
-        "shown": [{"label": shown_label(k, tl.initial), "color": shown_color(k, tl.initial),
-                   "opacity": ASSUMED_OPACITY if k == "assumed" else GEOMETRY_STYLES["approximate"][0]} for k in SHOWN],
-        "assumedCode": codes["assumed"],
-        "assumedOpacity": ASSUMED_OPACITY,
-        "weakFactor": WEAK_FACTOR,
-        "changedEdge": CHANGED_EDGE,
-        "recentDispute": RECENT_DISPUTE_DAYS,
-        "disputedEdge": DISPUTED_EDGE,
-        # compact rows, escaped and laid out in the page (claimRow in slider.js): the slider's size
-        # grows with places and days, not with claims
-        "claims": [compact_claim(c, SLIDER_QUOTE) for _, c in sorted(used.items())],
-        "claimHead": CLAIM_HEAD,
-        "geom": geom_notes,
-        "meta": meta,
-        "nopoly": [_slider_place(tl, gaz, p, index, None, geometry_style("approximate")) for p in data.undrawn],
-        "extent": data.extent,
-        "river": data.river,
-        "places": geojson_dict(
-            gpd.GeoDataFrame({"i": list(range(len(meta)))}, geometry=list(polygons.geometry), crs=4326),
-            MAP_DECIMALS,
-        ),
-        "fronts": [[r.first, r.last, _round_geometry(r.line)] for r in data.fronts],
-        # the weighed view: per drawn place, runs [first, last, most probable state, its filtered probability
-        # in tenths]; a place with no report yet keeps the rule's "assumed" look
-        "weighed": [_weighed_runs(data, p["id"]) for p in meta],
-        "stateColors": [STATUS_COLORS[ControlStatus(s)] for s in ("gov_control", "contested", "is_control")],
-        "labels": data.labels,
-        **data.context,
-    }
-    controls = (
-        f'<div class="mm-box mm-title"><h1>{escape(data.campaign.name)}: who held what on <span id="mm-date"></span>'
-        '</h1><label class="mm-toggle"><input type="checkbox" id="mm-weighed"> weighed evidence (model, from the '
-        'reports up to the day: colour = most probable state, strength = its probability; places no report names '
-        'stay assumed; the map\'s default is the latest-claim rule)</label>'
-        '<p id="mm-counts"></p><p id="mm-hash-note" class="mm-note" hidden></p></div>'
-        '<div class="mm-box mm-slider"><div class="mm-buttons">'
-        '<button id="mm-prev" type="button" title="previous change (←)">◀ change</button>'
-        '<button id="mm-play" type="button" title="play / pause (space)">▶ play</button>'
-        '<button id="mm-next" type="button" title="next change (→)">change ▶</button></div>'
-        f'<input id="mm-slider" type="range" min="0" max="{len(tl.days) - 1}" value="0" step="1" aria-label="date">'
-        f'<div>{format_day(tl.start)} … {format_day(tl.end)}: drag, play, or use the arrow keys; '
-        "the address bar keeps the day (share the link)</div></div>"
-        + _legend(data)
-        + '<div class="mm-box mm-panel"><h2>Compare two dates</h2><div class="mm-compare">'
-        + _day_select("mm-from", tl.days, 0) + " → " + _day_select("mm-to", tl.days, len(tl.days) - 1)
-        + '</div><p id="mm-diff-count" class="mm-basis"></p><ul id="mm-diff"></ul>'
-        + f'<h2>Claimed places no source locates ({len(data.undrawn)})</h2>'
-        f'<ul id="mm-nopoly"></ul>{_unplaced_html(data)}</div>'
-    )
-    with deterministic_ids():
-        m = _base_map(data, lib)
-        m.get_root().html.add_child(RawHTML(controls))
-        m.add_child(PageScript("slider.js", payload))
-        return _titled(m.get_root().render(), f"{data.campaign.name} control, day by day")
-
-
-def _day_select(element_id: str, days: list[date], selected: int) -> str:
-    options = "".join(f'<option value="{i}"{" selected" if i == selected else ""}>{format_day(d)}</option>'
-                      for i, d in enumerate(days))
-    return f'<select id="{element_id}" aria-label="{element_id[3:]} date">{options}</select>'
-
-
-def _weighed_runs(data: MapData, place_id: str) -> list[list[int]]:
-    filtered, _ = data.evidence  # what was knowable that day, not a reconstruction from later reports
-    probs = filtered[data._row[place_id]]
-    best = probs.argmax(axis=1)
-    tenths = np.rint(probs[np.arange(len(best)), best] * 10).astype(int)
-    runs: list[list[int]] = []
-    for t, (s, p) in enumerate(zip(best.tolist(), tenths.tolist())):
-        if runs and runs[-1][2:] == [s, p]:
-            runs[-1][1] = t
-        else:
-            runs.append([t, t, s, p])
-    return runs
-
-
-def _slider_place(tl: Timeline, gaz: Gazetteer, place_id: str, index: dict, geom: int | None,
-                  style: tuple) -> dict:
-    opacity, dash, weight, _ = style
-    return {
-        "id": place_id,
-        "tip": place_tip(gaz, place_id),
-        "header": place_header(gaz, place_id),
-        "geom": geom,
-        "shape": [opacity, dash, weight],
-        "claimsFile": "claims/" + claims_file(place_id),
-        "intervals": _intervals(tl, place_id, index),
-    }
 
 
 def render_index(data: MapData, days: list[date], summary: dict[str, object], snapshots: bool = True,

@@ -78,3 +78,13 @@ def hostile_claims_csv(n: int, places: list[str], seed: int = 7) -> str:
         writer.writerow([claim_id, date.fromordinal(day).isoformat(), "exact", place, status, event, junk(),
                          junk(), junk(6), junk(), rng.choice(["high", "medium", "low", ""])])
     return buffer.getvalue()
+
+
+def maps_data(out) -> dict:
+    """The data every map of a build shows (``data/timeline.js``), as the page parses it."""
+    import json
+
+    text = (out / "data" / "timeline.js").read_text(encoding="utf-8")
+    prefix, suffix = "window.mosulmapTimeline = JSON.parse(", ");\n"
+    assert text.startswith(prefix) and text.endswith(suffix)
+    return json.loads(json.loads(text[len(prefix):-len(suffix)]))

@@ -96,6 +96,47 @@ def test_dated_map_draws_polygons_legend_title_without_errors(browser, site):
     page.close()
 
 
+def test_a_dated_map_is_the_slider_pinned_to_its_day(browser, site):
+    """Each place on a dated map is drawn by the rules of ``leaflet_style`` and its popup says what the
+    timeline says that day: state, age of the last report, dispute, the claims behind it."""
+    from mosulmap.maps import timeline_payload
+    from mosulmap.render import status_changed, weak_state
+    from mosulmap.style import leaflet_style
+
+    data = pipeline.prepare(pipeline.load_inputs(), end=date(2016, 12, 20))
+    tl = data.timeline
+    shapes = dict(zip(data.polygons["place_id"], data.polygons["geometry_confidence"]))
+    mapped = set(tl.change_days())
+    old = [s for p in tl.place_ids for s in tl.states[p] if s.disputed and s.age and s.age > 7 and p in shapes
+           and s.day in mapped]
+    day = old[0].day  # a dated map on which a place's same-day disagreement is over a week old
+    page, errors = _open(browser, site / "maps" / f"{day}.html")
+    assert page.locator("#mm-slider").count() == 0 and "slider" in page.locator(".mm-title a").inner_text()
+    drawn = page.evaluate("""() => { const s = window.mosulmapSlider, out = {};
+        s.layer.eachLayer(l => { const o = l.options; l.openPopup();
+          out[s.meta[l.feature.properties.i].id] = [[o.fillColor, o.fillOpacity, o.color, o.weight, o.dashArray,
+            o.opacity], l.getPopup().getElement().querySelector('.leaflet-popup-content').innerText];
+          l.closePopup(); });
+        return out; }""")
+    assert sorted(drawn) == sorted(shapes)
+    cited = {p["id"]: iv for p in timeline_payload(data)["meta"] for iv in p["intervals"]
+             if iv[0] <= (day - tl.start).days <= iv[1]}
+    for pid, (style, popup) in drawn.items():
+        state = tl.state(pid, day)
+        want = leaflet_style(state, shapes[pid], tl.initial, weak_state(tl, state), status_changed(tl, pid, day))
+        assert style == [want[k] for k in ("fillColor", "fillOpacity", "color", "weight", "dashArray", "opacity")], pid
+        if state.assumed:
+            assert "No report names this place yet" in popup or "(the default)" in popup, pid
+            continue
+        assert (f"last report {state.age} day" if state.age else "reported that day") in popup, pid
+        assert ("disputed: reports of" in popup) == state.disputed, pid
+        assert all(f"[{cid}]" in popup for cid in cited[pid][4] + cited[pid][8]), pid
+        assert "Weighed evidence (model, not the map's rule)" in popup, pid
+    assert f"last report {old[0].age} days ago" in drawn[old[0].place_id][1]
+    assert errors == []
+    page.close()
+
+
 def test_slider_moves_through_the_battle(browser, site):
     page, errors = _open(browser, site / "timeline.html")
     opened = page.evaluate("parseInt(document.getElementById('mm-slider').value, 10)")
@@ -186,9 +227,9 @@ def test_a_popup_on_a_small_phone_opens_between_the_title_and_the_folded_boxes(b
     page = browser.new_page(viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
     page.goto((site / name).resolve().as_uri())
     page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 0")
-    page.evaluate("""() => { const s = window.mosulmapSlider, layer = window.mosulmapLayer || s.layer; let k = null;
+    page.evaluate("""() => { const s = window.mosulmapSlider, layer = s.layer; let k = null;
         layer.eachLayer(l => { const p = l.feature.properties;
-          if ((p.place_id || s.meta[p.i].id) === 'karama') k = l; });
+          if (s.meta[p.i].id === 'karama') k = l; });
         k.openPopup(); }""")
     page.wait_for_timeout(600)  # the map pans to show the popup whole
     popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
@@ -206,9 +247,9 @@ def test_injected_quote_shows_as_text_and_never_runs(browser, evil_build):
         if name == "timeline.html":
             page.locator("#mm-slider").fill("16")  # 2 Nov 2016
         karama = page.evaluate(
-            """() => { const s = window.mosulmapSlider, layer = window.mosulmapLayer || s.layer; let hit = false;
+            """() => { const s = window.mosulmapSlider, layer = s.layer; let hit = false;
                  layer.eachLayer(l => { const p = l.feature.properties;
-                   if ((p.place_id || s.meta[p.i].id) === 'karama') { l.openPopup(); hit = true; } });
+                   if (s.meta[p.i].id === 'karama') { l.openPopup(); hit = true; } });
                  return hit; }"""
         )
         assert karama
@@ -238,7 +279,7 @@ def hostile_site(tmp_path_factory, gazetteer):
 
 def _every_popup(page) -> list[str]:
     return page.evaluate(
-        """() => { const s = window.mosulmapSlider, layer = window.mosulmapLayer || s.layer, texts = [];
+        """() => { const s = window.mosulmapSlider, layer = s.layer, texts = [];
              layer.eachLayer(l => { l.openPopup();  // a closed popup fades out: read this one's own element
                texts.push(l.getPopup().getElement().querySelector('.leaflet-popup-content').innerText);
                l.closePopup(); });
@@ -249,9 +290,9 @@ def _every_popup(page) -> list[str]:
 def _full_claims(page, place_id: str) -> str:
     """Open a place's popup, load its whole claim list ("Show all claims") and return the text."""
     page.evaluate(
-        """pid => { const s = window.mosulmapSlider, layer = window.mosulmapLayer || s.layer;
+        """pid => { const s = window.mosulmapSlider, layer = s.layer;
              layer.eachLayer(l => { const p = l.feature.properties;
-               if ((p.place_id || s.meta[p.i].id) === pid) { l.openPopup(); window.__open = l; } }); }""", place_id)
+               if (s.meta[p.i].id === pid) { l.openPopup(); window.__open = l; } }); }""", place_id)
     own = "window.__open.getPopup().getElement()"
     page.evaluate(f"{own}.querySelector('a.mm-all').click()")
     page.wait_for_function(f"{own}.querySelector('.mm-all-claims table tbody tr') !== null", timeout=10000)
@@ -361,8 +402,9 @@ def test_a_place_with_thousands_of_claims_opens_a_page_at_a_time(browser, tmp_pa
 
 def _first_page_of_claims(page, place_id: str) -> str:
     page.evaluate(
-        """pid => { const layer = window.mosulmapLayer;
-             layer.eachLayer(l => { if (l.feature.properties.place_id === pid) { l.openPopup(); window.__open = l; } });
+        """pid => { const s = window.mosulmapSlider;
+             s.layer.eachLayer(l => {
+               if (s.meta[l.feature.properties.i].id === pid) { l.openPopup(); window.__open = l; } });
            }""", place_id)
     own = "window.__open.getPopup().getElement()"
     page.evaluate(f"{own}.querySelector('a.mm-all').click()")

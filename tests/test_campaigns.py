@@ -83,7 +83,7 @@ def test_west_mosul_draws_every_located_place_with_its_own_title():
     assert all(gaz[p].scope in ("west_bank", "west_bank_or_edge") for p in data.timeline.place_ids)
     west = load_campaign("west-mosul").extent.buffer(1e-4)
     assert all(west.covers(g) for g in data.polygons.geometry)  # no cell crosses the river
-    html = pipeline.render_day(data, date(2017, 3, 1))
+    html = pipeline.render_day(data, date(2017, 3, 1), lib="inline")
     assert "West Mosul: who held what on" in html and '"westName":"East Mosul\\u003cbr\\u003e(not mapped)"' in html
     summary = pipeline.build_summary(inputs, data, data.timeline.change_days())
     assert "Uruba" in summary["claimed places no source locates"]

@@ -120,7 +120,7 @@ def test_the_slider_opens_on_the_latest_day_with_a_report(data):
     import json
     import re
 
-    html = pipeline.render_slider(data)
+    html = pipeline.render_slider(data, shared=None)
     payload = json.loads(re.search(r'<script type="application/json" id="mm-data">(.*?)</script>', html, re.S)
                          .group(1))
     reported = {c.date for p in data.timeline.place_ids for c in data.timeline.history[p]}

@@ -51,7 +51,9 @@ def _build(tmp_path, claims_text, name="claims.csv", **options):
 
 
 def _all_text(out: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html")))
+    """Every page of a build and the data the pages show (the maps' data file, the claim lists)."""
+    pages = [*out.rglob("*.html"), *(out / "data").glob("*.js"), *(out / "claims").glob("*.js")]
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(pages))
 
 
 # -- template syntax is data --------------------------------------------------------------------
@@ -73,8 +75,8 @@ def test_template_syntax_in_every_claim_field_is_shown_literally_and_never_runs(
         assert literal in html, literal
     assert "49 actor" not in html and "quote 49" not in html
     # the unplaced name is listed beside the map as written
-    day = (out / "maps" / "2016-11-04.html").read_text(encoding="utf-8")
-    assert "Names not on the map" in day and "{{7*7}}" in day
+    maps = (out / "data" / "timeline.js").read_text(encoding="utf-8")  # what every map shows
+    assert "Names not on the map" in maps and "{{7*7}}" in maps
     assert result.summary["claims used on the map"] == 2
 
 
@@ -108,7 +110,7 @@ def test_template_syntax_in_polygon_names(tmp_path, gazetteer):
     result, out = _build(tmp_path, HEADER + _row("c1", place="Gogjali"), polygons_file=path)
     assert not pwned.exists()
     assert "{% for %}" in result.notes[0]
-    assert "user: user.geojson" in (out / "maps" / "2016-11-04.html").read_text(encoding="utf-8")
+    assert "user: user.geojson" in (out / "data" / "timeline.js").read_text(encoding="utf-8")
 
 
 # -- CSV and JSON Lines -------------------------------------------------------------------------

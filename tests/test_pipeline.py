@@ -7,6 +7,7 @@ from html import escape
 
 import pytest
 from click.testing import CliRunner
+from conftest import maps_data
 
 from mosulmap import pipeline, settings
 from mosulmap.claims import claim_prefix
@@ -75,12 +76,16 @@ def test_day_map_content(built):
     html = (out / "maps" / "2016-11-04.html").read_text()
     assert "East Mosul: who held what on Fri 4 Nov 2016" in html
     assert "cdn." not in html and "../lib/leaflet.js" in html  # works offline
+    # the slider's data, pinned to day 18
+    assert '<script src="../data/timeline.js">' in html and '{"pin":18,"base":"../"}' in html
     assert "Claimed places no source locates" in html
+    shared = maps_data(out)
     data = pipeline.prepare(pipeline.load_inputs(), end=END)
     assert data.undrawn  # e.g. Domiz: named by claims, located by no source
-    for pid in data.undrawn:
-        assert escape(data.gazetteer[pid].name) in html, pid
-    assert "Tisaee" not in html or "Names not on the map" in html
+    assert [p["id"] for p in shared["nopoly"]] == data.undrawn  # listed beside every map, with their state
+    for pid, place in zip(data.undrawn, shared["nopoly"]):
+        assert escape(data.gazetteer[pid].name) in place["tip"], pid
+    assert "Tisaee" not in shared["unplaced"] or "Names not on the map" in shared["unplaced"]
     assert "cell around a sourced point" in html and "disputed" in html and "assumed IS-held: no report yet" in html
 
 

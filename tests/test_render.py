@@ -8,12 +8,13 @@ def test_js_json_cannot_close_a_script_element():
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
 
 
-def test_day_map_shows_source_text_as_text(evil_build):
+def test_the_maps_data_holds_source_text_as_data(evil_build):
     html = (evil_build / "maps" / "2016-11-02.html").read_text()
-    assert "window.__xss" in html  # the quote is there ...
-    assert "<script>window.__xss" not in html and "<img src=x" not in html  # ... but never as markup
-    assert "\\u0026lt;script\\u0026gt;window.__xss" in html  # escaped HTML inside escaped JSON
-    assert "<b>Evil Times</b>" not in html and "<i>CTS</i>" not in html
+    assert "__xss" not in html and "Evil Times" not in html  # a dated map holds no source text of its own
+    data = (evil_build / "data" / "timeline.js").read_text()
+    assert "window.__xss" in data  # the quote is there, as data the page escapes ...
+    assert "<" not in data.split("JSON.parse(", 1)[1]  # ... with no markup in it
+    assert data.startswith("window.mosulmapTimeline = JSON.parse(\"") and data.endswith("\");\n")
 
 
 def test_slider_map_and_index_escape_too(evil_build):

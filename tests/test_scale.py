@@ -188,17 +188,22 @@ def test_claims_csv_text_matches_the_csv_module(tmp_path):
     assert claims_csv(claims) == buffer.getvalue()
 
 
-def test_dated_maps_drawn_by_worker_processes_are_those_of_one_process(tmp_path):
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from synthetic import write_campaign
+def test_dated_maps_filled_in_per_day_are_those_rendered_whole(tmp_path):
+    from copy import copy
+    from dataclasses import replace
 
-    folder = write_campaign(tmp_path / "syn", days=12, places=20)
-    one = pipeline.build(tmp_path / "one", campaign=folder, snapshots=False, jobs=1)
-    two = pipeline.build(tmp_path / "two", campaign=folder, snapshots=False, jobs=2)
-    assert one.days == two.days and len(one.days) > 5
-    for day in one.days:
-        name = f"maps/{day.isoformat()}.html"
-        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    from mosulmap.maps import day_pages, render_day
+    from mosulmap.render import format_day
+
+    data = pipeline.prepare(pipeline.load_inputs(corpus=None))
+    days = data.timeline.change_days()[:6]
+    assert [html for _, html in day_pages(data, days)] == [render_day(data, d) for d in days]
+    # a campaign whose name holds a placeholder cannot fill a page in: each page is then rendered whole
+    odd = copy(data)
+    odd.campaign = replace(data.campaign, name="Odd \x00mosulmap-label\x00")
+    pages = dict(day_pages(odd, days[:2]))
+    assert list(pages.values()) == [render_day(odd, d) for d in days[:2]]
+    assert all(format_day(d) in pages[d] for d in days[:2])
 
 
 def test_front_lines_drawn_by_worker_processes_are_those_of_one_process():

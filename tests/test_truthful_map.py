@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from mosulmap import pipeline
 from mosulmap.claims import load_claims
 from mosulmap.cli import main
-from mosulmap.render import render_day
+from mosulmap.maps import timeline_payload
 from mosulmap.snapshot import SnapshotRenderer
 from mosulmap.style import leaflet_style
 from mosulmap.timeline import ControlStatus
@@ -35,6 +35,12 @@ def test_the_bundled_dataset_holds_both_files_with_their_provenance(bundled):
     assert sum(c.confidence == "low" for c in additions) >= 19
 
 
+def _run(payload: dict, place_id: str, day: int) -> list:
+    """The run of a place's states that the maps show on day index ``day``."""
+    place = next(p for p in payload["meta"] + payload["nopoly"] if p["id"] == place_id)
+    return next(iv for iv in place["intervals"] if iv[0] <= day <= iv[1])
+
+
 def test_no_report_no_fact(bundled):
     _, data = bundled
     tl = data.timeline
@@ -46,8 +52,8 @@ def test_no_report_no_fact(bundled):
     sadam = tl.state("sadam", D(2017, 1, 10))  # no report names Sadam before the 18 Jan declaration
     style = leaflet_style(sadam, "approximate", tl.initial)
     assert sadam.assumed and style["fillOpacity"] < 0.5 and style["className"] == "mm-assumed"  # faint, hatched
-    html = render_day(data, D(2017, 1, 10))
-    assert "assumed IS-held: no report yet" in html
+    code = _run(timeline_payload(data), "sadam", (D(2017, 1, 10) - tl.start).days)[2]
+    assert timeline_payload(data)["shown"][code]["label"] == "assumed IS-held: no report yet"  # what the maps say
 
 
 def test_area_wide_claims_honour_their_exceptions(bundled):
@@ -90,8 +96,9 @@ def test_old_disagreements_say_how_old_they_are(bundled):
     old = disputed[0]
     style = leaflet_style(old, "approximate", tl.initial)
     assert style["weight"] < 3 and style["dashArray"] == "6 3"  # thin dashes, not a fresh red edge
-    html = render_day(data, old.day)
-    assert f"last report {old.age} days ago" in html
+    day = (old.day - tl.start).days
+    run = _run(timeline_payload(data), old.place_id, day)
+    assert run[3] and day - run[7] == old.age  # the maps write "last report N days ago" from these
 
 
 def test_every_claimed_place_is_drawn_or_listed_and_the_summary_says_so(bundled, tmp_path):
@@ -129,8 +136,10 @@ def test_exports_and_pngs_keep_assumed_states_apart(tmp_path):
 
 def test_popups_show_a_claims_confidence(bundled):
     _, data = bundled
-    html = render_day(data, D(2017, 1, 20))
-    assert "low confidence" in html
+    payload = timeline_payload(data)
+    cited = {cid for place in payload["meta"] for iv in place["intervals"] for cid in iv[4] + iv[8]
+             if iv[0] <= (D(2017, 1, 20) - data.timeline.start).days <= iv[1]}
+    assert any(c[8] == "low" for c in payload["claims"] if c[0] in cited)  # "low confidence" in its row
 
 
 def test_adding_and_replacing_claims_are_two_flags(tmp_path):

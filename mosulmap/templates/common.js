@@ -1,13 +1,6 @@
 // Shared by the dated map and the slider map: orientation layers, labels and the front line.
 var MM_HOVER = !!(window.matchMedia && window.matchMedia("(hover: hover)").matches);  // a phone has no hover
 function mosulmapBase(map, D) {
-    // The room for a popup is measured when it opens (the title box grows with the day's counts).
-    map.on("popupopen", function (e) {
-        var o = mosulmapPopupOptions(map);
-        L.Util.setOptions(e.popup, {maxHeight: o.maxHeight, autoPanPaddingTopLeft: o.autoPanPaddingTopLeft,
-                                    autoPanPaddingBottomRight: o.autoPanPaddingBottomRight});
-        e.popup.update();
-    });
     if (D.hatch && !document.getElementById("mm-hatch")) {  // assumed ground: the default's colour, hatched
         var c = String(D.hatch).replace(/[^#0-9a-fA-F]/g, "");
         document.body.insertAdjacentHTML("beforeend", '<svg width="0" height="0" style="position:absolute" aria-hidden="true">' +
@@ -37,8 +30,9 @@ function mosulmapBase(map, D) {
         L.marker(D.westLabel, {interactive: false, icon: L.divIcon({className: "mm-west", html: D.westName, iconSize: null})}).addTo(map);
     }
     var narrow = map.getSize().x < 600;  // a phone: the boxes fold away, so the map needs little padding
-    map.fitBounds(L.geoJSON(D.extent).getBounds(), narrow ? {paddingTopLeft: [4, 110], paddingBottomRight: [4, 150]}
-                                                          : {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40]});
+    // at once, not animated from the page's first view: a popup opened meanwhile would pan amiss
+    map.fitBounds(L.geoJSON(D.extent).getBounds(), narrow ? {paddingTopLeft: [4, 110], paddingBottomRight: [4, 150], animate: false}
+                                                          : {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40], animate: false});
 }
 
 // Popups fit the screen: on a phone they take its width and open below the title box.
@@ -59,6 +53,14 @@ function mosulmapPopupOptions(map) {
     var room = Math.max(120, Math.min(300, box.height - top - bottom - 60));
     return {maxWidth: narrow ? w - 80 : 460, minWidth: narrow ? Math.min(240, w - 80) : 50, maxHeight: narrow ? room : 380,
             autoPanPaddingTopLeft: narrow ? [10, top] : [60, 90], autoPanPaddingBottomRight: narrow ? [10, bottom] : [300, 40]};
+}
+// On a phone the scale bar sits under the title box, however tall the day's counts made it.
+function mosulmapPlaceScale(map) {
+    var corner = map.getContainer().querySelector(".leaflet-bottom.leaflet-left"),
+        title = document.querySelector(".mm-title");
+    if (!corner || !title || map.getSize().x >= 600) { return; }
+    var top = title.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top + 6;
+    corner.style.top = Math.max(120, Math.round(top)) + "px";
 }
 // Tooltips only where there is a pointer that hovers; a tap opens the popup alone.
 function mosulmapTooltip(layer, content) {

@@ -1,14 +1,25 @@
-// Plain JavaScript (never a template): __MAP__ is replaced by the map's variable name and
-// the data comes from the JSON block #mm-data, so source text is never code.
+// Plain JavaScript (never a template): __MAP__ is replaced by the map's variable name. The data comes
+// from the page's JSON block #mm-data or from the shared data file (data/timeline.js), both read
+// with JSON.parse, so source text is never code. The view block #mm-view says whether the page is
+// the slider or a dated map pinned to one day ({"pin": day index, "base": the output folder}).
 (function () {
     var map = __MAP__;
-    var D = JSON.parse(document.getElementById("mm-data").textContent);
+    var block = document.getElementById("mm-data");
+    var D = block ? JSON.parse(block.textContent) : window.mosulmapTimeline;
+    var V = JSON.parse(document.getElementById("mm-view").textContent);
+    if (!D) {
+        document.querySelector(".mm-title").insertAdjacentHTML("beforeend", "<p class='mm-note'>The map's data " +
+            "file (data/timeline.js) did not load: open the map from its output folder, kept whole.</p>");
+        return;
+    }
+    var pinned = typeof V.pin === "number", base = V.base || "";  // base: the output folder, from the page
     // [id, date, precision, status, event, actor, source, quote, confidence]: ids come from data,
     // so they are keys of a Map, never of a plain object; every text is escaped here.
     var claims = new Map(D.claims.map(function (c) { return [c[0], c]; }));
-    var esc = mosulmapEsc, bdi = mosulmapBdi, claimRow = mosulmapClaimRow;
+    var esc = mosulmapEsc, claimRow = mosulmapClaimRow;
+    D.meta.forEach(function (p, i) { p.index = i; });
     mosulmapBase(map, D);
-    var current = D.start;
+    var current = pinned ? V.pin : D.start;
 
     function stateAt(place, day) {
         for (var i = 0; i < place.intervals.length; i++) {
@@ -39,22 +50,29 @@
         iv[8].forEach(function (id) { rows.push(claimRow(claims.get(id), false)); });
         var more = rows.length < iv[9] ?
             "<p class='mm-basis'>" + rows.length + " of " + iv[9] + " claims shown (" + iv[10] + " behind this state). " +
-            "<a href='#' class='mm-all' data-src='" + esc(place.claimsFile) + "' data-place='" + esc(place.id) + "' data-day='" +
-            D.days[day] + "'>Show all claims</a></p><div class='mm-all-claims'></div>" : "";
-        return place.header + "<p>" + statusLine(place, day) + "</p>" + (place.geom === null ? "" : D.geom[place.geom]) +
+            "<a href='#' class='mm-all' data-src='" + esc(base + place.claimsFile) + "' data-place='" + esc(place.id) +
+            "' data-day='" + D.days[day] + "'>Show all claims</a></p><div class='mm-all-claims'></div>" : "";
+        return place.header + "<p>" + statusLine(place, day) + "</p>" + weighedLine(place, day) +
+            (place.geom === null ? "" : D.geom[place.geom]) +
             (rows.length ? "<table class='mm-claims'>" + D.claimHead + rows.join("") + "</table>" + more
                          : "<p class='mm-none'>No report names this place yet: the state shown is the default, not a fact.</p>");
     }
     var weighedBox = document.getElementById("mm-weighed");
-    function weighedStyle(place, day) {  // the model's view: most probable state, opacity by its probability
-        var runs = D.weighed[D.meta.indexOf(place)];
-        for (var i = 0; i < runs.length; i++) {
-            if (runs[i][0] <= day && day <= runs[i][1]) {
-                return {fillColor: D.stateColors[runs[i][2]], fillOpacity: 0.1 + 0.7 * runs[i][3] / 10,
-                        color: "#333333", weight: 1, dashArray: null, opacity: 1};
-            }
-        }
+    function runAt(runs, day) {
+        for (var i = 0; i < runs.length; i++) { if (runs[i][0] <= day && day <= runs[i][1]) { return runs[i]; } }
         return null;
+    }
+    function weighedStyle(place, day) {  // the model's view: most probable state, opacity by its probability
+        var run = runAt(D.weighed[place.index], day);
+        return run && {fillColor: D.stateColors[run[2]], fillOpacity: 0.1 + 0.7 * run[3] / 10,
+                       color: "#333333", weight: 1, dashArray: null, opacity: 1};
+    }
+    function weighedLine(place, day) {  // a popup line: what the model makes of the reports (not for a default)
+        if (place.index === undefined || stateAt(place, day)[2] === D.assumedCode) { return ""; }
+        var now = runAt(D.weighed[place.index], day), all = runAt(D.weighedAll[place.index], day);
+        function said(run) { return esc(D.stateLabels[run[2]]) + " " + (run[3] / 10).toFixed(1); }
+        return "<p class='mm-basis'>Weighed evidence (model, not the map's rule): " + said(now) +
+            " from the reports up to this day; " + said(all) + " from all reports</p>";
     }
     // The same rules as mosulmap.style.leaflet_style.
     function style(place, day) {
@@ -90,10 +108,25 @@
     var counts = document.getElementById("mm-counts");
     var nopoly = document.getElementById("mm-nopoly");
     var play = document.getElementById("mm-play");
+    document.getElementById("mm-unplaced").innerHTML = D.unplaced;  // escaped in Python
+    // Compare two dates: every place whose shown state differs, and how.
+    var from = document.getElementById("mm-from"), to = document.getElementById("mm-to"), compareTouched = false;
+    var diff = document.getElementById("mm-diff"), diffCount = document.getElementById("mm-diff-count");
+    var options = D.dayLabels.map(function (l, i) { return "<option value='" + i + "'>" + esc(l) + "</option>"; }).join("");
+    from.innerHTML = options;
+    to.innerHTML = options;
     var timer = null;
+    // The title box grows with the day's counts: the scale bar and the room for popups are measured
+    // again once it is filled (before a popup opens: a second pan while one is under way stops it).
+    function fitBoxes() {
+        mosulmapPlaceScale(map);
+        var o = mosulmapPopupOptions(map);
+        layer.eachLayer(function (l) { L.setOptions(l.getPopup(), o); });
+    }
+    map.on("resize", fitBoxes);
     function show(day, fromHash) {
         current = Math.max(0, Math.min(D.days.length - 1, day));
-        slider.value = current;
+        if (slider) { slider.value = current; }
         var first = [];
         layer.eachLayer(function (l) {
             var place = D.meta[l.feature.properties.i];
@@ -104,7 +137,7 @@
         labels.declutter(first);
         front.show(frontOf(current));
         if (!compareTouched) { from.value = Math.max(0, current - 1); to.value = current; compare(); }
-        label.textContent = D.dayLabels[current];
+        if (label) { label.textContent = D.dayLabels[current]; }
         var n = D.counts[current];
         counts.innerHTML = D.shown.map(function (s, c) {
             return n[c] ? "<span class='mm-count'><i style='background:" + s.color + ";opacity:" + s.opacity + "'></i>" +
@@ -112,8 +145,9 @@
         }).join(" ") + " <span class='mm-basis'>of " + D.total + " neighbourhoods</span>";
         nopoly.innerHTML = D.nopoly.map(function (p) {
             return "<li>" + p.tip + ": " + statusLine(p, current) + "</li>"; }).join("");
+        fitBoxes();
         layer.eachLayer(function (l) { if (l.isPopupOpen()) { l.setPopupContent(popup(D.meta[l.feature.properties.i], current)); } });
-        if (!fromHash && window.history && window.history.replaceState) {
+        if (!pinned && !fromHash && window.history && window.history.replaceState) {
             window.history.replaceState(null, "", "#" + D.days[current]);
         }
     }
@@ -143,20 +177,6 @@
         if (i >= 0) { show(i, true); return true; }
         return false;
     }
-    slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
-    if (weighedBox) { weighedBox.addEventListener("change", function () { show(current, true); }); }
-    play.addEventListener("click", toggle);
-    document.getElementById("mm-prev").addEventListener("click", function () { step(-1); });
-    document.getElementById("mm-next").addEventListener("click", function () { step(1); });
-    document.addEventListener("keydown", function (e) {
-        if (e.target === slider) { return; }  // the range input moves by a day on its own
-        if (e.key === "ArrowRight") { show(current + 1); } else if (e.key === "ArrowLeft") { show(current - 1); }
-        else if (e.key === " ") { e.preventDefault(); toggle(); }
-        else if (e.key === "PageDown") { step(1); } else if (e.key === "PageUp") { step(-1); }
-    });
-    // Compare two dates: every place whose shown state differs, and how.
-    var from = document.getElementById("mm-from"), to = document.getElementById("mm-to"), compareTouched = false;
-    var diff = document.getElementById("mm-diff"), diffCount = document.getElementById("mm-diff-count");
     function compare() {
         var a = parseInt(from.value, 10), b = parseInt(to.value, 10), items = [];
         D.meta.concat(D.nopoly).forEach(function (p) {
@@ -170,9 +190,24 @@
     }
     from.addEventListener("change", function () { compareTouched = true; compare(); });
     to.addEventListener("change", function () { compareTouched = true; compare(); });
-    window.addEventListener("hashchange", fromHash);
-    if (!fromHash()) { show(D.start, true); }
-    window.mosulmapSlider = {layer: layer, slider: slider, show: show, start: D.start, update: function () { show(parseInt(slider.value, 10)); },
+    if (weighedBox) { weighedBox.addEventListener("change", function () { show(current, true); }); }
+    if (pinned) {  // a dated map: one day, no slider
+        show(current, true);
+    } else {
+        slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+        play.addEventListener("click", toggle);
+        document.getElementById("mm-prev").addEventListener("click", function () { step(-1); });
+        document.getElementById("mm-next").addEventListener("click", function () { step(1); });
+        document.addEventListener("keydown", function (e) {
+            if (e.target === slider) { return; }  // the range input moves by a day on its own
+            if (e.key === "ArrowRight") { show(current + 1); } else if (e.key === "ArrowLeft") { show(current - 1); }
+            else if (e.key === " ") { e.preventDefault(); toggle(); }
+            else if (e.key === "PageDown") { step(1); } else if (e.key === "PageUp") { step(-1); }
+        });
+        window.addEventListener("hashchange", fromHash);
+        if (!fromHash()) { show(D.start, true); }
+    }
+    window.mosulmapSlider = {layer: layer, slider: slider, show: show, start: D.start, update: function () { show(current, true); },
                              days: D.days, meta: D.meta, toggle: toggle, step: step, front: front, labels: labels,
-                             compare: compare};
+                             compare: compare, pinned: pinned, current: function () { return current; }};
 })();
