@@ -20,11 +20,11 @@ from html import escape
 import geopandas as gpd
 import numpy as np
 
+from mosulmap.claim_lists import CLAIM_HEAD, claims_file, compact_claim
 from mosulmap.claims import Claim
 from mosulmap.gazetteer import Gazetteer
 from mosulmap.io import geojson_dict
 from mosulmap.render import (
-    CLAIM_HEAD,
     MAP_DECIMALS,
     MapData,
     PageScript,
@@ -35,8 +35,6 @@ from mosulmap.render import (
     _round_geometry,
     _titled,
     _unplaced_html,
-    claims_file,
-    compact_claim,
     deterministic_ids,
     format_day,
     geometry_note,

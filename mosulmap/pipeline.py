@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from mosulmap import settings
 from mosulmap.campaign import Campaign, load_campaign
+from mosulmap.claim_lists import place_claims_js
 from mosulmap.claims import Claim, ClaimSet, load_claims
 from mosulmap.errors import MosulmapError
 from mosulmap.exports import area_chart, control_geojson, exports, geopackage
@@ -31,7 +32,7 @@ from mosulmap.io import atomic_write_bytes, atomic_write_text
 from mosulmap.maps import DATA_FILE, day_pages, render_day, render_slider, timeline_script
 from mosulmap.outdir import MARKER, check_out_dir, clean_leftovers, staging_dir, swap_in
 from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
-from mosulmap.render import MapData, UnplacedName, lib_files, place_claims_js, render_index
+from mosulmap.render import MapData, UnplacedName, lib_files, render_index
 from mosulmap.resolver import Resolver
 from mosulmap.snapshot import snapshot_pool
 from mosulmap.timeline import ControlStatus, build_timeline

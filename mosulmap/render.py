@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property
 from html import escape
 from importlib import resources
 
@@ -29,7 +28,6 @@ from branca.element import Element, MacroElement
 from shapely.geometry import mapping, shape
 
 from mosulmap import settings
-from mosulmap.claims import Claim
 from mosulmap.context import beyond, landmarks, river_label
 from mosulmap.frontline import front_runs
 from mosulmap.gazetteer import Gazetteer
@@ -198,10 +196,6 @@ def _text(value: str) -> str:
     return f"<bdi>{escape(value)}</bdi>"
 
 
-CLAIM_HEAD = "<tr><th>date</th><th>status</th><th>actor</th><th>source and quote</th></tr>"
-CLAIM_HEAD_JSON = json.dumps(CLAIM_HEAD)
-
-
 def place_header(gazetteer: Gazetteer, place_id: str) -> str:
     place = gazetteer[place_id]
     arabic = f' <span dir="rtl" lang="ar">{escape(place.arabic)}</span>' if place.arabic else ""
@@ -340,55 +334,6 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
     if data.tiles:
         folium.TileLayer(data.tiles, opacity=0.5).add_to(m)
     return m
-
-
-def _short_text(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def claims_file(place_id: str) -> str:
-    """File name of a place's full claim list, loaded on demand by the maps."""
-    return re.sub(r"[^A-Za-z0-9_-]", "_", place_id) + ".js"
-
-
-CLAIM_CHUNK = 500  # rows per file of a place's full claim list: any list opens in one small read
-
-
-def compact_claim(c: Claim, quote_chars: int | None = None) -> list[str]:
-    """A claim as the maps' pages hold it (laid out and escaped by ``mosulmapClaimRow`` in common.js):
-    id, date, date precision, status, event, actor, source, quote (or note), confidence."""
-    text = c.quote or c.note
-    # the enums are str subclasses: JSON writes their value
-    return [c.claim_id, _iso(c.date), c.date_precision, c.status, c.event, c.actor, c.source,
-            _short_text(text, quote_chars) if quote_chars else text, c.confidence]
-
-
-@lru_cache(maxsize=4096)
-def _iso(day: date) -> str:
-    return day.isoformat()
-
-
-def place_claims_js(tl: Timeline, place_id: str) -> dict[str, str]:
-    """A place's full claim list as scripts that hand it to the page (they work over file://):
-    ``PLACE.js``, an index of chunks (first day, last day, rows), and ``PLACE.N.js``, the rows of
-    chunk N in date order, as compact claims (:func:`compact_claim`) the page lays out. The page
-    loads the index, then only the chunks a reader pages into."""
-    rows = [compact_claim(c) for c in tl.history[place_id] if c.date <= tl.end]
-    chunks = [rows[i:i + CLAIM_CHUNK] for i in range(0, len(rows), CLAIM_CHUNK)]
-    stem = claims_file(place_id).removesuffix(".js")
-    index = [[chunk[0][1], chunk[-1][1], len(chunk)] for chunk in chunks]
-    files = {f"{stem}.js": f"mosulmapClaimIndex({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(index)});\n"}
-    for k, chunk in enumerate(chunks):
-        # the fields that repeat (date, precision, status, event, actor, source, confidence) as indices into
-        # the chunk's own list of strings: half the size with many claims from few outlets
-        strings: dict[str, int] = {}
-        packed = [[r[0], *(strings.setdefault(r[j], len(strings)) for j in _REPEATED), r[7]] for r in chunk]
-        data = {"strings": list(strings), "rows": packed}
-        files[f"{stem}.{k}.js"] = f"mosulmapClaimChunk({js_json(place_id)}, {k}, {js_json(data)});\n"
-    return files
-
-
-_REPEATED = (1, 2, 3, 4, 5, 6, 8)  # positions in a compact claim of the fields a chunk stores once
 
 
 def _drawing_order(polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -137,7 +137,7 @@ function mosulmapEsc(s) {
 }
 function mosulmapBdi(s) { return "<bdi>" + mosulmapEsc(s) + "</bdi>"; }
 // A compact claim [id, date, precision, status, event, actor, source, quote, confidence] as a table row,
-// every source text escaped (render.compact_claim writes them).
+// every source text escaped (claim_lists.compact_claim writes them).
 function mosulmapClaimRow(c, current) {
     var esc = mosulmapEsc, bdi = mosulmapBdi;
     var confidence = (c[8] === "low" || c[8] === "medium") ? " <span class='mm-low'>" + esc(c[8]) + " confidence</span>" : "";
