@@ -13,7 +13,7 @@ Parquet or as formula-safe CSV by pyarrow's writers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -217,12 +217,13 @@ def claims_table(claims: Iterable[Claim]) -> pa.Table:
         if c.published not in days:
             days[c.published] = c.published.isoformat()
     get = {name: attrgetter(name) for name in COLUMNS if name not in ("place_id", "date", "published")}
-    data = {name: list(map(get[name], claims)) for name in get}  # enums are str: their value is the text
-    data["date"] = [days[c.date] for c in claims]
-    data["published"] = [days[c.published] for c in claims]
-    data["place_id"] = [";".join(c.place_ids) for c in claims]
-    data["except_place_ids"] = [";".join(c.except_place_ids) for c in claims]
-    return pa.table({k: pa.array(data[k], pa.string()) for k in COLUMNS})
+    get["date"] = lambda c: days[c.date]
+    get["published"] = lambda c: days[c.published]
+    get["place_id"] = lambda c: ";".join(c.place_ids)
+    get["except_place_ids"] = lambda c: ";".join(c.except_place_ids)
+    # one column at a time, so a million claims never stand as Python lists of every column at once;
+    # enums are str: their value is the text
+    return pa.table({k: pa.array(map(get[k], claims), pa.string(), size=len(claims)) for k in COLUMNS})
 
 
 def safe_table(table: pa.Table) -> pa.Table:
@@ -246,12 +247,19 @@ def write_parquet(table: pa.Table) -> bytes:
 def write_csv(table: pa.Table, header: bool = True) -> str:
     """CSV text of a (formula-safe) claims table: the csv module's quoting, rows written in C
     (``header=False``: the rows alone, to append to a file)."""
+    return "".join(csv_chunks(table, header))
+
+
+def csv_chunks(table: pa.Table, header: bool = True, rows: int = 20_000) -> Iterator[str]:
+    """:func:`write_csv` in pieces of ``rows`` rows, to stream a large table to a file."""
     import csv
     import io
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if header:
-        writer.writerow(table.column_names)
-    writer.writerows(zip(*(table.column(k).to_pylist() for k in table.column_names)))
-    return buffer.getvalue()
+    for start in range(0, max(table.num_rows, 1), rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if header and start == 0:
+            writer.writerow(table.column_names)
+        part = table.slice(start, rows)
+        writer.writerows(zip(*(part.column(k).to_pylist() for k in part.column_names)))
+        yield buffer.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -20,7 +21,7 @@ import pandas as pd
 
 from mosulmap import settings
 from mosulmap.claims import csv_safe
-from mosulmap.claims_table import claims_table, safe_table, write_csv, write_parquet
+from mosulmap.claims_table import claims_table, csv_chunks, safe_table, write_parquet
 from mosulmap.errors import MosulmapError
 from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer
@@ -60,8 +61,8 @@ def control_geojson(data: MapData) -> dict:
     return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
 
 
-def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, str | bytes]:
-    """Every export of a build, by file name (text, or bytes for Parquet)."""
+def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, str | bytes | Iterator[str]]:
+    """Every export of a build, by file name: text, bytes (Parquet), or pieces of text to stream."""
     tl, gaz = data.timeline, data.gazetteer
     control = tl.to_frame()
     control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
@@ -76,7 +77,7 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, 
     return {
         "control.csv": safe_csv(control),
         "control.geojson": json.dumps(runs, ensure_ascii=False, indent=1) + "\n",
-        "claims.csv": write_csv(safe_table(table)),
+        "claims.csv": csv_chunks(safe_table(table)),  # streamed to the file
         "claims.parquet": write_parquet(table),
         "unresolved.csv": safe_csv(unplaced),
         "places.geojson": geojson_text(places_frame(gaz, polygons)),

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,18 @@ UMASK = os.umask(0)
 os.umask(UMASK)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
+def atomic_write_bytes(path: str | Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write ``data`` (bytes, or pieces of it to stream) to ``path`` via a temporary file and an
+    atomic rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes | bytearray | memoryview):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp creates 0600; give the usual file mode
         os.replace(tmp, path)
     except BaseException:
@@ -38,9 +43,12 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     return path
 
 
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write UTF-8 ``text`` atomically (``\\n`` line ends on every platform)."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: str | Path, text: str | Iterable[str]) -> Path:
+    """Write UTF-8 ``text`` (a string, or pieces of it to stream) atomically (``\\n`` line ends on
+    every platform)."""
+    if isinstance(text, str):
+        return atomic_write_bytes(path, text.encode("utf-8"))
+    return atomic_write_bytes(path, (piece.encode("utf-8") for piece in text))
 
 
 def round_coords(obj: Any, decimals: int) -> Any:
