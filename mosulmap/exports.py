@@ -22,6 +22,7 @@ import pandas as pd
 from mosulmap import settings
 from mosulmap.claims import csv_safe
 from mosulmap.claims_table import claims_table, csv_chunks, safe_table, write_parquet
+from mosulmap.control_table import control_csv
 from mosulmap.errors import MosulmapError
 from mosulmap.frontline import area_by_day, front_frame
 from mosulmap.gazetteer import Gazetteer
@@ -64,18 +65,12 @@ def control_geojson(data: MapData) -> dict:
 def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, str | bytes | Iterator[str]]:
     """Every export of a build, by file name: text, bytes (Parquet), or pieces of text to stream."""
     tl, gaz = data.timeline, data.gazetteer
-    control = tl.to_frame()
-    control.insert(2, "name", [gaz[p].name for p in control["place_id"]])
-    filtered, smoothed = data.evidence  # (places, days, 3); control.csv is day by day, places in order
-    for k, state in enumerate(("gov", "contested", "is")):
-        control[f"p_{state}"] = smoothed[:, :, k].T.ravel().round(3)
-        control[f"p_{state}_filtered"] = filtered[:, :, k].T.ravel().round(3)
     used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
                   key=attrgetter("date", "claim_id"))
     table = claims_table(used)  # built once: raw in Parquet, formula-safe in the CSV
     unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
     return {
-        "control.csv": safe_csv(control),
+        "control.csv": control_csv(data),  # streamed to the file
         "control.geojson": json.dumps(runs, ensure_ascii=False, indent=1) + "\n",
         "claims.csv": csv_chunks(safe_table(table)),  # streamed to the file
         "claims.parquet": write_parquet(table),
