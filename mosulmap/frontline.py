@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -57,61 +59,162 @@ def front_runs(timeline: Timeline, polygons: gpd.GeoDataFrame, extent: BaseGeome
         if river is not None and not river_is_front else None
     if water is not None:
         band = band.difference(water)
-    ours = [band] if outside == ControlStatus.GOV_CONTROL.value and not band.is_empty else []
-    theirs = [band] if outside in IS_GROUND and not band.is_empty else []
+    ours = outside == ControlStatus.GOV_CONTROL.value
+    beyond = band if (ours or outside in IS_GROUND) and not band.is_empty else None
+    # per place and day: 1 reported government-held, 2 IS ground (reported or assumed), 0 neither
+    places = sorted(shapes)
+    side = np.array([[1 if s.status is ControlStatus.GOV_CONTROL and not s.assumed else
+                      2 if s.status in IS_GROUND else 0 for s in timeline.states[p]] for p in places],
+                    dtype=np.int8).reshape(len(places), len(timeline.days)).T
     spans: list[list] = []  # [first, last, (held, enemy)]: runs of days with the same ground on each side
-    for i, day in enumerate(timeline.days):
-        states = {p: timeline.state(p, day) for p in shapes}
-        held = tuple(sorted(p for p, s in states.items() if s.status is ControlStatus.GOV_CONTROL and not s.assumed))
-        enemy = tuple(sorted(p for p, s in states.items() if s.status in IS_GROUND and p not in held))
-        if spans and spans[-1][2] == (held, enemy):
+    for i, row in enumerate(side):
+        if i and np.array_equal(row, side[i - 1]):
             spans[-1][1] = i
         else:
-            spans.append([i, i, (held, enemy)])
+            spans.append([i, i, (tuple(places[j] for j in np.flatnonzero(row == 1)),
+                                 tuple(places[j] for j in np.flatnonzero(row == 2)))])
     keys = list(dict.fromkeys(key for _, _, key in spans))
-    ground_of = (shapes, ours, theirs, crs, water)
+    ground_of = (shapes, beyond, ours, crs, water)
     # each distinct line once; a long war has hundreds, drawn on every core (the same lines as one process)
-    with day_pool(ground_of, keys, _line_maker, jobs if len(keys) >= PARALLEL_LINES else 1) as made:
+    with day_pool(ground_of, keys, _Fronts, jobs if len(keys) >= PARALLEL_LINES else 1) as made:
         lines = dict(made)
     return [FrontRun(first, last, lines[key]) for first, last, key in spans]
 
 
 PARALLEL_LINES = 16  # fewer lines than this are drawn in this process
-
-
-def _line_maker(ground_of: tuple):
-    shapes, ours, theirs, crs, water = ground_of
-
-    def line(key: tuple) -> BaseGeometry | None:
-        held, enemy = key
-        return _line([shapes[p] for p in held] + ours, [shapes[p] for p in enemy] + theirs, crs, water)
-
-    return line
-
-
 IS_GROUND = (ControlStatus.IS_CONTROL, ControlStatus.CONTESTED)  # StrEnum: "is_control" matches too
+BEYOND = "\x00beyond"  # the ground beyond the extent, as a cell of the side the campaign gives it
+NEAR_M = EDGE_TOLERANCE_M + 2.0  # held cells farther than this from a cell cannot change the front along it
+RIVAL_M = 2 * EDGE_TOLERANCE_M + 2.0  # other-side cells this close may claim the same stretch of front
+GRID_M = 0.01  # pieces are rounded to this grid, so the ends of neighbouring pieces meet exactly
+
+
+class _Fronts:
+    """Front lines built from local pieces, so a day's change redraws only the front around it.
+
+    The front is the edge of the held ground within ``EDGE_TOLERANCE_M`` of the other side's
+    ground. Along one cell B of the other side, that edge depends only on the held cells within
+    ``NEAR_M`` of B; a stretch near several such cells belongs to the first of them (a fixed order).
+    So the piece along B is computed once per set of held neighbours and earlier rivals B has, the
+    pieces of a day join where their ends meet, and each joined line (merged, slivers dropped,
+    simplified, in WGS84) is computed once per set of pieces."""
+
+    def __init__(self, ground_of: tuple) -> None:
+        shapes, beyond, self.beyond_is_ours, crs, self.water = ground_of
+        self.shapes = dict(shapes)
+        if beyond is not None:
+            self.shapes[BEYOND] = beyond
+        ids = list(self.shapes)
+        rank = {p: i for i, p in enumerate(ids)}
+        geoms = [self.shapes[i] for i in ids]
+        tree = shapely.STRtree(geoms)
+        self.near = _within(tree, geoms, ids, NEAR_M)
+        self.rivals = {p: [r for r in found if rank[r] < rank[p]]
+                       for p, found in _within(tree, geoms, ids, RIVAL_M).items()}
+        self.zones: dict[str, BaseGeometry] = {}
+        self.grown: dict[str, BaseGeometry] = {}
+        self.pieces: dict[tuple, list[int]] = {}  # (cell, held neighbours, earlier rivals) -> part numbers
+        self.parts: list[BaseGeometry] = []
+        self.ends: list[tuple[tuple[float, float], tuple[float, float]]] = []
+        self.sizes: list[int] = []
+        self.joined: dict[frozenset[int], list[BaseGeometry]] = {}
+        to_wgs84 = pyproj.Transformer.from_crs(crs, settings.WGS84, always_xy=True)
+        self.to_wgs84 = lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))
+
+    def __call__(self, key: tuple) -> BaseGeometry | None:
+        held, enemy = key
+        held, enemy = set(held), list(enemy)
+        if BEYOND in self.shapes:
+            (held.add if self.beyond_is_ours else enemy.append)(BEYOND)
+        theirs = set(enemy)
+        parts: list[int] = []
+        for b in enemy:
+            local = tuple(a for a in self.near[b] if a in held)
+            if local:
+                parts += self._piece(b, local, tuple(r for r in self.rivals[b] if r in theirs))
+        lines = [line for group in _groups(parts, self.ends) for line in self._joined(group)]
+        if not lines:
+            return None
+        return shapely.MultiLineString(sorted(lines, key=lambda g: g.coords[0]))
+
+    def _zone(self, b: str) -> BaseGeometry:
+        if b not in self.zones:
+            self.zones[b] = self.shapes[b].buffer(EDGE_TOLERANCE_M)
+        return self.zones[b]
+
+    def _piece(self, b: str, held: tuple, earlier: tuple) -> list[int]:
+        """The edge of the held cells ``held`` (B's held neighbours) within the tolerance of B and
+        not of an earlier cell of the other side, as numbered parts."""
+        key = (b, held, earlier)
+        found = self.pieces.get(key)
+        if found is None:
+            grown = [self.grown[a] if a in self.grown else self.grown.setdefault(a, self.shapes[a].buffer(0.5))
+                     for a in held]
+            edge = shapely.union_all(grown).buffer(-0.5).boundary.intersection(self._zone(b))  # as _union
+            if earlier and not edge.is_empty:
+                edge = edge.difference(shapely.union_all([self._zone(r) for r in earlier]))
+            if self.water is not None and not edge.is_empty:
+                edge = edge.difference(self.water)
+            found = []
+            lines = [p for p in shapely.get_parts(edge)
+                     if p.geom_type in ("LineString", "LinearRing") and not p.is_empty and p.length > 0]
+            for line in shapely.get_parts(shapely.line_merge(shapely.MultiLineString(
+                    [shapely.LineString(p.coords) for p in lines]))) if lines else []:
+                # simplified here, once per piece (its ends stay), not again per day
+                xy = np.round(shapely.get_coordinates(line.simplify(SIMPLIFY_M)) / GRID_M) * GRID_M
+                if len(xy) >= 2 and line.length > 0:
+                    found.append(len(self.parts))
+                    self.parts.append(shapely.LineString(xy))
+                    self.ends.append((tuple(xy[0]), tuple(xy[-1])))
+                    self.sizes.append(len(xy))
+            self.pieces[key] = found
+        return found
+
+    def _joined(self, group: frozenset[int]) -> list[BaseGeometry]:
+        """The lines of a group of touching parts: merged, slivers dropped, in WGS84."""
+        found = self.joined.get(group)
+        if found is None:
+            ends = self.ends  # an order that does not depend on the order parts were first met
+            parts = [self.parts[i] for i in sorted(group, key=lambda i: (ends[i], self.sizes[i]))]
+            merged = shapely.get_parts(shapely.line_merge(shapely.MultiLineString(parts)))
+            found = [shapely.transform(line, self.to_wgs84) for line in merged if line.length >= MIN_PIECE_M]
+            self.joined[group] = found
+        return found
+
+
+def _within(tree: shapely.STRtree, geoms: list, ids: list[str], distance: float) -> dict[str, list[str]]:
+    a, b = tree.query(geoms, predicate="dwithin", distance=distance)
+    found: dict[str, list[str]] = {i: [] for i in ids}
+    for x, y in zip(a.tolist(), b.tolist()):
+        if x != y:
+            found[ids[x]].append(ids[y])
+    return found
+
+
+def _groups(parts: list[int], ends: list[tuple]) -> list[frozenset[int]]:
+    """Parts joined through shared ends (union-find)."""
+    parent = {i: i for i in parts}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[tuple, int] = {}
+    for i in parts:
+        for end in ends[i]:
+            j = owner.setdefault(end, i)
+            if j != i:
+                parent[root(i)] = root(j)
+    groups: dict[int, set[int]] = {}
+    for i in parts:
+        groups.setdefault(root(i), set()).add(i)
+    return [frozenset(g) for g in groups.values()]
 
 
 def _union(shapes: list[BaseGeometry]) -> BaseGeometry:
     return shapely.union_all([s.buffer(0.5) for s in shapes]).buffer(-0.5)
-
-
-def _line(held: list[BaseGeometry], others: list[BaseGeometry], crs: str,
-          water: BaseGeometry | None = None) -> BaseGeometry | None:
-    """The edge of the held ground where it touches the other side's ground (not along the river
-    when ``water``, its buffer, is given)."""
-    if not held or not others:
-        return None
-    edge = _union(held).boundary.intersection(_union(others).buffer(EDGE_TOLERANCE_M))
-    if water is not None:
-        edge = edge.difference(water)
-    parts = [g for g in shapely.get_parts(shapely.line_merge(shapely.union_all(
-        [p for p in shapely.get_parts(edge) if p.geom_type in ("LineString", "LinearRing")])))
-        if g.length >= MIN_PIECE_M] if not edge.is_empty else []
-    if not parts:
-        return None
-    line = shapely.MultiLineString([shapely.LineString(p.coords) for p in parts]).simplify(SIMPLIFY_M)
-    return gpd.GeoSeries([line], crs=crs).to_crs(settings.WGS84).iloc[0]
 
 
 def front_frame(timeline: Timeline, runs: list[FrontRun], crs: str) -> gpd.GeoDataFrame:

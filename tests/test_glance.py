@@ -59,6 +59,48 @@ def test_the_front_line_is_where_government_ground_meets_is_ground(data):
     assert lengths[-1] == 0 and lengths[1] > 0
 
 
+@pytest.mark.parametrize("campaign", ["east-mosul", "west-mosul"])
+def test_the_front_drawn_from_local_pieces_is_the_front_of_the_whole_ground(campaign):
+    """Front lines are built from pieces around each cell; on every run of both banks they match
+    the edge of the whole held ground near the whole other side (to the simplification's 10 m)."""
+    from mosulmap import frontline
+
+    data = pipeline.prepare(pipeline.load_inputs(corpus=None, campaign=campaign))
+    tl, crs = data.timeline, data.campaign.metric_crs
+    cells = data.polygons[data.polygons["geometry_confidence"] != "marker"].to_crs(crs)
+    shapes = dict(zip(cells["place_id"], cells.geometry))
+    extent = _metric(data.campaign.extent, crs)
+    band = extent.buffer(frontline.OUTSIDE_BAND_M).difference(extent)
+    if data.river["features"] and not data.campaign.river_is_front:
+        water = _metric(shapely.union_all([shape(f["geometry"]) for f in data.river["features"]]), crs).buffer(
+            frontline.RIVER_M)
+        band = band.difference(water)
+    else:
+        water = None
+    compared = 0
+    for run in data.fronts:
+        states = {p: tl.states[p][run.first] for p in shapes}
+        held = [g for p, g in shapes.items() if states[p].status is ControlStatus.GOV_CONTROL and not states[p].assumed]
+        enemy = [g for p, g in shapes.items() if states[p].status in frontline.IS_GROUND]
+        (held if data.campaign.front_outside == "gov_control" else enemy).append(band)
+        near_enemy = shapely.union_all(enemy).buffer(frontline.EDGE_TOLERANCE_M) if enemy else None
+        edge = frontline._union(held).boundary.intersection(near_enemy) if held and enemy else shapely.LineString()
+        if water is not None:
+            edge = edge.difference(water)
+        lines = [g for g in shapely.get_parts(shapely.line_merge(shapely.union_all(
+            [p for p in shapely.get_parts(edge) if p.geom_type in ("LineString", "LinearRing")])))
+            if g.length >= frontline.MIN_PIECE_M] if not edge.is_empty else []
+        if run.line is None:
+            assert not lines
+            continue
+        drawn = _metric(run.line, crs)
+        whole = shapely.MultiLineString([shapely.LineString(g.coords) for g in lines])
+        assert drawn.hausdorff_distance(whole) < frontline.SIMPLIFY_M + 1
+        assert abs(drawn.length - whole.length) < 0.01 * whole.length + frontline.MIN_PIECE_M
+        compared += 1
+    assert compared > 10
+
+
 def test_a_changed_badge_means_the_shown_state_changed(data):
     tl = data.timeline
     for pid in tl.place_ids:
