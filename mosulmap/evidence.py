@@ -230,29 +230,36 @@ def _log_b(obs: Observations, emission: np.ndarray, mask: np.ndarray | None = No
 
 def forward_backward(model: Model, log_b: np.ndarray, smooth: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Scaled forward–backward over every place at once: filtered (P, T, 3), smoothed (P, T, 3),
-    and the expected transitions summed over places and days (3, 3)."""
+    and the expected transitions summed over places and days (3, 3). Worked day by day on
+    (T, P, 3) arrays, so each day's rows are contiguous."""
     places, days, _ = log_b.shape
-    b = np.exp(log_b - log_b.max(axis=2, keepdims=True))
-    alpha = np.empty((places, days, 3))
-    a = model.initial[None, :] @ model.transition * b[:, 0]
-    alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
+    trans = model.transition
+    top = np.maximum(np.maximum(log_b[:, :, 0], log_b[:, :, 1]), log_b[:, :, 2])
+    b = np.exp(log_b - top[:, :, None]).transpose(1, 0, 2).copy()  # (T, P, 3)
+    ones = np.ones(3)  # row sums as a product: a reduction over an axis of 3 costs more
+    alpha = np.empty((days, places, 3))
+    a = model.initial[None, :] @ trans * b[0]
+    alpha[0] = a / (a @ ones)[:, None]
     for t in range(1, days):
-        a = (alpha[:, t - 1] @ model.transition) * b[:, t]
-        alpha[:, t] = a / a.sum(axis=1, keepdims=True)
+        a = (alpha[t - 1] @ trans) * b[t]
+        alpha[t] = a / (a @ ones)[:, None]
     if not smooth:
-        return alpha, alpha, np.zeros((3, 3))
-    beta = np.ones((places, days, 3))
+        filtered = alpha.transpose(1, 0, 2)
+        return filtered, filtered, np.zeros((3, 3))
+    beta = np.empty((days, places, 3))
+    beta[-1] = 1.0
     xi = np.zeros((3, 3))
     for t in range(days - 2, -1, -1):
-        nxt = b[:, t + 1] * beta[:, t + 1]
-        pair = alpha[:, t, :, None] * model.transition[None] * nxt[:, None, :]
-        pair /= pair.sum(axis=(1, 2), keepdims=True)
-        xi += pair.sum(axis=0)
-        bt = nxt @ model.transition.T
-        beta[:, t] = bt / bt.sum(axis=1, keepdims=True)
+        nxt = b[t + 1] * beta[t + 1]
+        # P(state i on day t, j on day t+1 | all) per place is alpha_i T_ij nxt_j / Z: summed over places
+        # as one (3, P) x (P, 3) product
+        z = np.einsum("pi,pi->p", alpha[t] @ trans, nxt)
+        xi += trans * ((alpha[t] / z[:, None]).T @ nxt)
+        bt = nxt @ trans.T
+        beta[t] = bt / (bt @ ones)[:, None]
     gamma = alpha * beta
-    gamma /= gamma.sum(axis=2, keepdims=True)
-    return alpha, gamma, xi
+    gamma /= (gamma @ ones)[:, :, None]
+    return alpha.transpose(1, 0, 2), gamma.transpose(1, 0, 2), xi
 
 
 def fit(obs: Observations, default_state: str = "is_control", iterations: int = 25,
