@@ -21,7 +21,7 @@ import pandas as pd
 
 from mosulmap import pipeline, settings
 from mosulmap.campaign import Campaign
-from mosulmap.frontline import area_by_day, front_frame
+from mosulmap.frontline import front_frame
 from mosulmap.maps import render_day
 from mosulmap.render import MapData
 from mosulmap.resolver import Match
@@ -225,7 +225,7 @@ class Explorer:
 
     def area_by_day(self) -> pd.DataFrame:
         """Places and km² per shown state and day (the data of ``output/area_by_day.csv``)."""
-        return area_by_day(self.timeline, self.data.polygons, self.campaign.metric_crs)
+        return self.data.area_by_day.copy()
 
     def area_chart(self, ax: Axes | None = None) -> Axes:
         """Stacked chart of the km² each side held per day, assumed states apart."""

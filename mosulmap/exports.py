@@ -10,7 +10,6 @@ outputs are texts and bytes that ``pipeline.build`` writes atomically.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator
 from datetime import date
 from operator import attrgetter
@@ -24,9 +23,9 @@ from mosulmap.claims import csv_safe
 from mosulmap.claims_table import claims_table, csv_chunks, safe_table, write_parquet
 from mosulmap.control_table import control_csv
 from mosulmap.errors import MosulmapError
-from mosulmap.frontline import area_by_day, front_frame
+from mosulmap.frontline import front_frame
 from mosulmap.gazetteer import Gazetteer
-from mosulmap.io import geojson_dict, geojson_text
+from mosulmap.io import geojson_dict, geojson_lines, geojson_text
 from mosulmap.render import MapData
 from mosulmap.style import ASSUMED_OPACITY, shown_color, shown_label
 from mosulmap.timeline import SHOWN
@@ -62,23 +61,24 @@ def control_geojson(data: MapData) -> dict:
     return geojson_dict(gpd.GeoDataFrame(runs, geometry=geometry, crs=settings.WGS84))
 
 
-def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> dict[str, str | bytes | Iterator[str]]:
-    """Every export of a build, by file name: text, bytes (Parquet), or pieces of text to stream."""
+def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> Iterator[tuple[str, str | bytes | Iterator[str]]]:
+    """Every export of a build as (file name, content): text, bytes (Parquet), or pieces of text
+    to stream. Each is made when the caller asks for it, so one stands in memory at a time."""
     tl, gaz = data.timeline, data.gazetteer
+    yield "control.csv", control_csv(data)
+    yield "control.geojson", geojson_lines(runs)
     used = sorted({c.claim_id: c for p in tl.place_ids for c in tl.history[p] if c.date <= tl.end}.values(),
                   key=attrgetter("date", "claim_id"))
     table = claims_table(used)  # built once: raw in Parquet, formula-safe in the CSV
+    del used
+    yield "claims.csv", csv_chunks(safe_table(table))
+    yield "claims.parquet", write_parquet(table)
+    del table
     unplaced = pd.DataFrame([u.__dict__ for u in data.unplaced], columns=["name", "source", "reason"])
-    return {
-        "control.csv": control_csv(data),  # streamed to the file
-        "control.geojson": json.dumps(runs, ensure_ascii=False, indent=1) + "\n",
-        "claims.csv": csv_chunks(safe_table(table)),  # streamed to the file
-        "claims.parquet": write_parquet(table),
-        "unresolved.csv": safe_csv(unplaced),
-        "places.geojson": geojson_text(places_frame(gaz, polygons)),
-        "frontline.geojson": geojson_text(front_frame(tl, data.fronts, data.campaign.metric_crs)),
-        "area_by_day.csv": safe_csv(area_by_day(tl, data.polygons, data.campaign.metric_crs)),
-    }
+    yield "unresolved.csv", safe_csv(unplaced)
+    yield "places.geojson", geojson_text(places_frame(gaz, polygons))
+    yield "frontline.geojson", geojson_lines(geojson_dict(front_frame(tl, data.fronts, data.campaign.metric_crs)))
+    yield "area_by_day.csv", safe_csv(data.area_by_day)
 
 
 def geopackage(data: MapData, polygons: gpd.GeoDataFrame, runs: dict, path: Path) -> None:
@@ -110,7 +110,7 @@ def area_chart(data: MapData) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    table = area_by_day(data.timeline, data.polygons, data.campaign.metric_crs)
+    table = data.area_by_day
     days = pd.to_datetime(table["date"])
     keys = [k for k in SHOWN if table[f"{k}_km2"].any()]
     fig = Figure(figsize=(9, 3.4))

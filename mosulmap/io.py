@@ -11,11 +11,13 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from shapely.geometry import mapping
 
 COORD_DECIMALS = 6  # ~0.1 m: far finer than any position in the gazetteer
@@ -80,8 +82,7 @@ def geojson_dict(gdf: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> dict:
     for row, geom in zip(gdf[columns].itertuples(index=False), gdf.geometry):
         geometry = None
         if geom is not None and not geom.is_empty:
-            geometry = mapping(geom)
-            geometry = {"type": geometry["type"], "coordinates": round_coords(geometry["coordinates"], decimals)}
+            geometry = mapping(shapely.transform(geom, lambda xy: np.round(xy, decimals)))
         props = {c: _clean(v) for c, v in zip(columns, row)}
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
@@ -89,6 +90,16 @@ def geojson_dict(gdf: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> dict:
 
 def geojson_text(gdf: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> str:
     return json.dumps(geojson_dict(gdf, decimals), ensure_ascii=False, indent=1) + "\n"
+
+
+def geojson_lines(collection: dict) -> Iterator[str]:
+    """A large FeatureCollection as GeoJSON text in pieces, one feature per line (written by the
+    json module's C encoder, which an indented dump cannot use)."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    features = collection["features"]
+    for i, feature in enumerate(features):
+        yield json.dumps(feature, ensure_ascii=False) + (",\n" if i < len(features) - 1 else "\n")
+    yield "]}\n"
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path, decimals: int = COORD_DECIMALS) -> Path:

@@ -309,7 +309,7 @@ def build(
                 for name, text in place_claims_js(tl, pid).items():
                     atomic_write_text(staging / "claims" / name, text)
         runs = control_geojson(data)  # once: the GeoJSON export and the GeoPackage share it
-        for name, content in exports(data, inputs.polygons, runs).items():
+        for name, content in exports(data, inputs.polygons, runs):
             if isinstance(content, bytes):
                 atomic_write_bytes(staging / name, content)
             else:

@@ -29,7 +29,7 @@ from shapely.geometry import mapping, shape
 
 from mosulmap import settings
 from mosulmap.context import beyond, landmarks, river_label
-from mosulmap.frontline import front_runs
+from mosulmap.frontline import area_by_day, front_runs
 from mosulmap.gazetteer import Gazetteer
 from mosulmap.io import round_coords
 from mosulmap.style import (
@@ -111,6 +111,11 @@ class MapData:
 
         filtered, smoothed, _ = posteriors(self.timeline)
         return filtered, smoothed
+
+    @cached_property
+    def area_by_day(self) -> pd.DataFrame:
+        """Places and km² per shown state and day (``area_by_day.csv`` and its chart)."""
+        return area_by_day(self.timeline, self.polygons, self.campaign.metric_crs)
 
     def front(self, day: date) -> dict | None:
         """The front line of ``day`` as a GeoJSON geometry (None when nothing is held)."""
