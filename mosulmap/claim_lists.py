@@ -48,19 +48,21 @@ def place_claims_js(tl: Timeline, place_id: str) -> dict[str, str]:
     ``PLACE.js``, an index of chunks (first day, last day, rows), and ``PLACE.N.js``, the rows of
     chunk N in date order, as compact claims (:func:`compact_claim`) the page lays out. The page
     loads the index, then only the chunks a reader pages into."""
-    rows = [compact_claim(c) for c in tl.history[place_id] if c.date <= tl.end]
-    chunks = [rows[i:i + CLAIM_CHUNK] for i in range(0, len(rows), CLAIM_CHUNK)]
+    claims = [c for c in tl.history[place_id] if c.date <= tl.end]
+    chunks = [claims[i:i + CLAIM_CHUNK] for i in range(0, len(claims), CLAIM_CHUNK)]
     stem = claims_file(place_id).removesuffix(".js")
-    index = [[chunk[0][1], chunk[-1][1], len(chunk)] for chunk in chunks]
+    index = [[_iso(chunk[0].date), _iso(chunk[-1].date), len(chunk)] for chunk in chunks]
     files = {f"{stem}.js": f"mosulmapClaimIndex({js_json(place_id)}, {CLAIM_HEAD_JSON}, {js_json(index)});\n"}
     for k, chunk in enumerate(chunks):
-        # the fields that repeat (date, precision, status, event, actor, source, confidence) as indices into
-        # the chunk's own list of strings: half the size with many claims from few outlets
+        # a compact claim whose repeating fields (date, precision, status, event, actor, source, confidence)
+        # are indices into the chunk's own list of strings: half the size with many claims from few outlets;
+        # rows are [id, those seven, quote or note], one pass over the claims
         strings: dict[str, int] = {}
-        packed = [[r[0], *(strings.setdefault(r[j], len(strings)) for j in _REPEATED), r[7]] for r in chunk]
+        seen = strings.setdefault
+        packed = [[c.claim_id, seen(_iso(c.date), len(strings)), seen(c.date_precision, len(strings)),
+                   seen(c.status, len(strings)), seen(c.event, len(strings)), seen(c.actor, len(strings)),
+                   seen(c.source, len(strings)), seen(c.confidence, len(strings)), c.quote or c.note]
+                  for c in chunk]
         data = {"strings": list(strings), "rows": packed}
         files[f"{stem}.{k}.js"] = f"mosulmapClaimChunk({js_json(place_id)}, {k}, {js_json(data)});\n"
     return files
-
-
-_REPEATED = (1, 2, 3, 4, 5, 6, 8)  # positions in a compact claim of the fields a chunk stores once
