@@ -42,6 +42,7 @@ from mosulmap.style import (
     WEAK_FACTOR,
     geometry_style,
     rgba,
+    shape_styles,
     shown_label,
 )
 from mosulmap.timeline import SHOWN, ControlState, ControlStatus, Timeline
@@ -279,7 +280,7 @@ def _legend(data: MapData) -> str:
     weak = (f"<div>{_swatch(STATUS_COLORS[ControlStatus.GOV_CONTROL], opacity * WEAK_FACTOR, _border('2 3', 1))}"
             "lighter, short dashes: only low-confidence reports</div>")
     shapes = "".join(f"<div>{_swatch('#ffffff', 1, _border(dash))}{escape(text)}</div>"
-                     for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied")
+                     for _, dash, text in shape_styles(data.polygons["geometry_confidence"]))
     return (
         f'<div class="mm-box mm-legend" tabindex="0"><b>Control, as reported</b>{reported}{assumed}{weak}'
         f'<div>{_swatch("#ffffff", 1, _border(None, 2.5, CHANGED_EDGE))}blue edge: its state changed that day</div>'

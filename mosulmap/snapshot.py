@@ -36,15 +36,25 @@ from mosulmap.style import (
     DISPUTED_EDGE,
     GEOMETRY_STYLES,
     WEAK_FACTOR,
+    shape_styles,
     shown_color,
     shown_label,
 )
 from mosulmap.timeline import SHOWN, ControlStatus
 
-SOURCE_LINE = (
-    "Sources: mosulmap claims (curated news reports and extracted articles). Shapes are derived from sourced or "
-    "estimated points unless an outline is sourced (Who's On First) or user-supplied; river: Natural Earth, adjusted."
-)
+SOURCE_LINE = ("Sources: mosulmap claims (curated news reports and extracted articles). Shapes are derived from "
+               "sourced or estimated points unless an outline is sourced or user-supplied (each shape's source is in "
+               "the HTML maps).")
+
+
+def source_line(data: MapData) -> str:
+    """The PNG's credit line: the claims, the shapes, and the context layers' own credits (a
+    ``credit`` property of the river's features), with the claimed places not drawn."""
+    credits = sorted({str(f["properties"]["credit"]) for f in data.river.get("features", [])
+                      if (f.get("properties") or {}).get("credit")})
+    undrawn = len(data.undrawn)
+    return (SOURCE_LINE + (f" River: {', '.join(credits)}." if credits else "")
+            + (f" {undrawn} claimed places are not located." if undrawn else ""))
 # matplotlib dash patterns for the shape styles of mosulmap.style
 _DASHES = {None: "solid", "6 4": (0, (6, 4)), "3 4": (0, (3, 4)), "1 3": (0, (1, 3))}
 
@@ -132,8 +142,8 @@ class SnapshotRenderer:
         handles = [Patch(facecolor=to_rgba(shown_color("gov_control", initial), 0.72 * WEAK_FACTOR),
                          edgecolor="#333", linestyle=(0, (2, 3)), label="lighter: only low-confidence reports")]
         handles += [Patch(facecolor="white", edgecolor="#333", linestyle=_DASHES.get(dash, "solid"),
-                          label=textwrap.fill(text, 38))
-                    for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key != "user-supplied"]
+                          label=textwrap.fill(text.replace(" (named with each place)", ""), 38))
+                    for _, dash, text in shape_styles(data.polygons["geometry_confidence"])]
         handles.append(Line2D([], [], color="black", linewidth=2.5, linestyle=(0, (5, 2)),
                               label="front line: government-held ground\nmeets IS-held, contested or assumed"))
         handles.append(Line2D([], [], color=DISPUTED_EDGE, linewidth=2.5, label="disputed: same-day reports disagree"))
@@ -144,9 +154,7 @@ class SnapshotRenderer:
         self.key = self.fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.69, 0.6), fontsize=7.5,
                                    framealpha=1)
         self.title = ax.set_title("", fontsize=13)
-        undrawn = len(data.undrawn)
-        self.fig.text(0.02, 0.012, SOURCE_LINE + (f" {undrawn} claimed places are not located." if undrawn else ""),
-                      fontsize=6, wrap=True)
+        self.fig.text(0.02, 0.012, source_line(data), fontsize=6, wrap=True)
         self.fig.canvas.draw()
         box = self.legend.get_window_extent().transformed(self.fig.transFigure.inverted())
         self.key.set_bbox_to_anchor((0.69, box.y0 - 0.01), transform=self.fig.transFigure)

@@ -28,12 +28,19 @@ CHANGED_EDGE = "#0072b2"
 
 # geometry_confidence -> (fill opacity, dash pattern, edge weight, legend text)
 GEOMETRY_STYLES: dict[str, tuple[float, str | None, float, str]] = {
-    "sourced": (0.8, None, 1.4, "outline from a source (Who's On First)"),
+    "sourced": (0.8, None, 1.4, "outline from a source (named with each place)"),
     "user-supplied": (0.8, None, 1.4, "outline supplied by the user"),
     "approximate": (0.72, "6 4", 1.2, "cell around a sourced point (approximate)"),
     "estimated": (0.6, "3 4", 1.2, "cell around a point estimated from stated relations"),
     "marker": (0.95, "1 3", 2.0, "circle: only the sector is known (where it may be, not its extent)"),
 }
+
+
+def shape_styles(confidences) -> list[tuple[str, str | None, str]]:
+    """(kind, dash pattern, legend text) of the kinds of shape a map draws, in the legend's order:
+    a legend names only what is on the map."""
+    present = set(confidences)
+    return [(key, dash, text) for key, (_, dash, _, text) in GEOMETRY_STYLES.items() if key in present]
 
 
 def shown_label(shown: str, initial: ControlStatus) -> str:
