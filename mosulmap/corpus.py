@@ -4,8 +4,9 @@ Input is any mix of a folder of ``.txt`` articles (with ``.meta.json`` sidecars)
 or Parquet files with a ``text`` column and optional ``published``, ``url``, ``publisher``,
 ``title`` (``.gz`` compressed too), read by :mod:`mosulmap.records` with its limits; a record that
 cannot be read is reported with its file and record number and skipped (``strict`` stops instead).
-Before the extractor, a cheap relevance pass (an Aho–Corasick automaton over every gazetteer name
-and "Mosul", built once per gazetteer) drops the articles that never mention the place. The same
+Before the extractor, a cheap relevance pass (one RE2 regular expression over every gazetteer name
+and the city's names, run by pyarrow over a whole batch of texts) drops the articles that never
+mention the place. The same
 per-record function runs in this process (``engine="local"``) or on Dask workers
 (``engine="dask"``: a local cluster of processes, or ``scheduler="tcp://HOST:PORT"``); results
 come back in record order, so both give the same claims with the same ids (the Dask side is
@@ -22,8 +23,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import ahocorasick
 
 from mosulmap.claims import claim_prefix
 from mosulmap.errors import InputError
@@ -76,36 +75,51 @@ class CorpusResult:
 
 # -- relevance -------------------------------------------------------------------------------------
 
-_LETTER = re.compile(r"\w")
+_RE2_SPECIAL = frozenset(".^$*+?()[]{}|\\")
+
+
+def relevance_words(gazetteer: Gazetteer) -> list[str]:
+    """What the relevance pass looks for, lower-cased: the campaign's city names and every mapped
+    name and variant of 4 characters or more (also without "al-"/"el-", and Arabic without حي/منطقة)."""
+    words = {w.lower() for w in gazetteer.campaign.city_names}
+    for place in gazetteer.mapped():
+        for name in place.names:
+            for form in (name.lower(), re.sub(r"^(?:al|el)[-\s]", "", name.lower()),
+                         re.sub(r"^(?:حي|منطقة)\s+", "", name)):
+                if len(form) >= 4:
+                    words.add(form)
+    return sorted(words)
 
 
 class Relevance:
-    """Does a text mention the campaign's city or any of its mapped gazetteer names? One
-    Aho–Corasick pass."""
+    """Does a text mention the campaign's city or any of its mapped gazetteer names? One RE2
+    regular expression (google-re2: a DFA, compiled once), case-insensitive. Latin names match as
+    whole words ("Amn" must not hit "amnesty"; RE2's word boundary is ASCII, so a name whose edge is
+    not an ASCII letter or digit goes without it: more texts pass, none that names a place is lost);
+    Arabic names match anywhere, prefixes and all."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
-        self.automaton = ahocorasick.Automaton()
-        words = {w.lower() for w in gazetteer.campaign.city_names}
-        for place in gazetteer.mapped():
-            for name in place.names:
-                for form in (name.lower(), re.sub(r"^(?:al|el)[-\s]", "", name.lower()),
-                             re.sub(r"^(?:حي|منطقة)\s+", "", name)):
-                    if len(form) >= 4:
-                        words.add(form)
-        for word in sorted(words):
-            self.automaton.add_word(word, word)
-        self.automaton.make_automaton()
+        import re2
+
+        parts = []
+        for word in relevance_words(gazetteer):
+            literal = "".join("\\" + ch if ch in _RE2_SPECIAL else ch for ch in word)
+            if word[0] > "\u05ff":
+                parts.append(literal)
+            else:
+                edge = [r"\b" if ch.isascii() and ch.isalnum() else "" for ch in (word[0], word[-1])]
+                parts.append(edge[0] + literal + edge[1])
+        options = re2.Options()
+        options.case_sensitive = False
+        options.max_mem = 64 << 20  # room for the DFA of a few thousand names
+        self.search = re2.compile("|".join(parts) or "(?!)", options).search
+
+    def many(self, texts: list[str]) -> list[bool]:
+        search = self.search
+        return [search(text) is not None for text in texts]
 
     def __call__(self, text: str) -> bool:
-        lowered = text.lower()
-        for end, word in self.automaton.iter(lowered):
-            start = end - len(word) + 1
-            # whole words only for Latin names ("Amn" must not hit "amnesty"); Arabic takes prefixes
-            before = lowered[start - 1] if start > 0 else " "
-            after = lowered[end + 1] if end + 1 < len(lowered) else " "
-            if word[0] > "\u05ff" or (not _LETTER.match(before) and not _LETTER.match(after)):
-                return True
-        return False
+        return self.search(text) is not None
 
 
 # -- the per-record function and the engines ---------------------------------------------------------
@@ -134,10 +148,11 @@ def process_batch(records: list[Record], gazetteer_path: str | None = None, rele
     resolver, relevant = _state(gazetteer_path, campaign)
     fault = os.environ.get(FAULT_ENV)
     out: list[ArticleResult | None] = []
-    for r in records:
+    mentioned = relevant.many([r.text for r in records]) if relevance else [True] * len(records)
+    for r, mentions in zip(records, mentioned):
         if fault and fault in r.text:
             os._exit(70)  # a record that kills its process, as a runaway parser or the OOM killer would
-        if relevance and not relevant(r.text):
+        if not mentions:
             out.append(None)
             continue
         out.append(extract_text(r.text, resolver, source=r.url or r.key, published=r.published,

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from mosulmap import settings
 from mosulmap.claims import read_claims, write_claims
-from mosulmap.corpus import Relevance, extract_corpus
+from mosulmap.corpus import Relevance, extract_corpus, relevance_words
 
 PLACES = ["Karama", "Zuhur", "Samah", "Quds", "Intisar", "Sumer", "Masarif", "Bakr", "Wahda", "Tahrir"]
 RELEVANT = [
@@ -111,6 +112,45 @@ def test_bad_records_are_reported_with_file_and_number_and_never_stop_the_run(tm
     truncated.write_bytes(gzip.compress(b"\n".join(json.dumps(r).encode() for r in rows))[:-20])
     result = extract_corpus([truncated])
     assert result.bad and "cannot read" in result.bad[-1].reason
+
+
+def _whole_word_matcher(gazetteer):
+    """The relevance pass as it was first written (an Aho–Corasick automaton, Python's Unicode word
+    boundaries): the RE2 pass must let through every text this one lets through."""
+    import re
+
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in relevance_words(gazetteer):
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+
+    def relevant(text: str) -> bool:
+        lowered = text.lower()
+        for end, word in automaton.iter(lowered):
+            start = end - len(word) + 1
+            before = lowered[start - 1] if start > 0 else " "
+            after = lowered[end + 1] if end + 1 < len(lowered) else " "
+            if word[0] > "\u05ff" or (not re.match(r"\w", before) and not re.match(r"\w", after)):
+                return True
+        return False
+
+    return relevant
+
+
+def test_the_relevance_pass_lets_through_every_text_that_names_a_place(gazetteer):
+    relevant, reference = Relevance(gazetteer), _whole_word_matcher(gazetteer)
+    texts = [r["text"] for r in generate(400, share=0.3)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((settings.DATA_DIR / "corpus").glob("*.txt"))]
+    # names at the edges of punctuation, quotes, dashes, other scripts and case; and near misses
+    texts += ["“Karama” was retaken.", "AL-KARAMA fell", "al–Karama, (Gogjali)", "Kokjali's edge", "Ökarama",
+              "والزهراء", "في حي الزهور.", "in_karama_", "karama2", "Amnesty", "samahwise", "1ST Quds"]
+    for text in texts:
+        if reference(text):
+            assert relevant(text), text[:80]
+    assert sum(map(relevant, texts)) >= sum(map(reference, texts)) > 100
+    assert relevant.many(texts) == [relevant(t) for t in texts]
 
 
 def test_the_relevance_pass_drops_only_articles_that_never_mention_the_place(tmp_path, gazetteer):
