@@ -324,7 +324,7 @@ def _base_map(data: MapData, lib: str) -> folium.Map:
     """A folium map using Leaflet from ``lib`` (a relative folder, or "inline" to embed it)."""
     centre = data.campaign.extent.centroid  # the map then fits the extent's bounds (common.js)
     m = folium.Map(location=(round(centre.y, 5), round(centre.x, 5)), zoom_start=12, tiles=None, control_scale=True,
-                   prefer_canvas=False)
+                   prefer_canvas=False, zoom_snap=0.25)  # quarter zoom steps: the extent fills a phone
     if lib == "inline":  # a single self-contained file, e.g. for a notebook iframe
         leaflet = resources.files("mosulmap").joinpath("vendor", "leaflet")
         m.default_js, m.default_css = [], []

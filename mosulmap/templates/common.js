@@ -29,9 +29,25 @@ function mosulmapBase(map, D) {
     if (D.westLabel) {
         L.marker(D.westLabel, {interactive: false, icon: L.divIcon({className: "mm-west", html: D.westName, iconSize: null})}).addTo(map);
     }
-    var narrow = map.getSize().x < 600;  // a phone: the boxes fold away, so the map needs little padding
-    // at once, not animated from the page's first view: a popup opened meanwhile would pan amiss
-    map.fitBounds(L.geoJSON(D.extent).getBounds(), narrow ? {paddingTopLeft: [4, 110], paddingBottomRight: [4, 150], animate: false}
+    mosulmapFit(map, D);
+}
+
+// The extent (and the drawn places, ``drawn``) fill the room the boxes leave: on a phone, between the title box (as tall as the
+// day's counts make it) and the folded legend and panel. At once, not animated from the page's
+// first view: a popup opened meanwhile would pan amiss.
+function mosulmapFit(map, D, drawn) {
+    var narrow = map.getSize().x < 600, top = 110, bottom = 150;
+    if (narrow) {
+        var box = map.getContainer().getBoundingClientRect(), title = document.querySelector(".mm-title");
+        if (title) { top = Math.max(top, title.getBoundingClientRect().bottom - box.top + 8); }
+        document.querySelectorAll(".mm-legend, .mm-panel").forEach(function (el) {
+            var r = el.getBoundingClientRect();
+            if (r.height && r.top > box.top + box.height / 2) { bottom = Math.max(bottom, box.bottom - r.top + 8); }
+        });
+    }
+    var bounds = L.geoJSON(D.extent).getBounds();
+    if (drawn && drawn.isValid()) { bounds.extend(drawn); }  // cells may reach past the extent's edge
+    map.fitBounds(bounds, narrow ? {paddingTopLeft: [16, top], paddingBottomRight: [16, bottom], animate: false}
                                                           : {paddingTopLeft: [20, 80], paddingBottomRight: [290, 40], animate: false});
 }
 

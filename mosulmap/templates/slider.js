@@ -207,6 +207,7 @@
         window.addEventListener("hashchange", fromHash);
         if (!fromHash()) { show(D.start, true); }
     }
+    mosulmapFit(map, D, layer.getBounds());  // again, now that the title box holds the day's counts
     window.mosulmapSlider = {layer: layer, slider: slider, show: show, start: D.start, update: function () { show(current, true); },
                              days: D.days, meta: D.meta, toggle: toggle, step: step, front: front, labels: labels,
                              compare: compare, pinned: pinned, current: function () { return current; }};
