@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -82,10 +83,14 @@ def exports(data: MapData, polygons: gpd.GeoDataFrame, runs: dict) -> Iterator[t
 
 
 def geopackage(data: MapData, polygons: gpd.GeoDataFrame, runs: dict, path: Path) -> None:
-    """The GeoJSON layers in one GeoPackage for QGIS and ArcGIS: control runs, places, front line."""
-    control = gpd.GeoDataFrame.from_features(runs["features"], crs=settings.WGS84)
+    """The GeoJSON layers in one GeoPackage for QGIS and ArcGIS: places, front line, and control
+    runs. Each place's shape is stored once: the runs are a table (``control_runs``) and the layer
+    ``control`` is a spatial view joining each run to its place's shape (GeoPackage views are read
+    by GDAL, QGIS and ArcGIS as feature layers; a run of a place with no shape has none)."""
+    control = pd.DataFrame([f["properties"] for f in runs["features"]])
     control["claim_ids"] = control["claim_ids"].astype(str)
-    layers = {"control": control, "places": places_frame(data.gazetteer, polygons),
+    places = places_frame(data.gazetteer, polygons)
+    layers = {"places": places[places.geometry.notna()],
               "frontline": front_frame(data.timeline, data.fronts, data.campaign.metric_crs)}
     import pyogrio
     import pyogrio.errors
@@ -93,16 +98,34 @@ def geopackage(data: MapData, polygons: gpd.GeoDataFrame, runs: dict, path: Path
     # A fixed timestamp in the GeoPackage's metadata keeps rebuilds byte-identical; GDAL's setting
     # is process-wide, so it is restored after the write (a notebook's own GeoPackages keep theirs).
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": f"{data.campaign.end.isoformat()}T00:00:00.000Z"})
+    stamp = f"{data.campaign.end.isoformat()}T00:00:00.000Z"
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
         for name, frame in layers.items():
-            frame = frame[frame.geometry.notna()] if name != "control" else frame
-            frame.to_file(path, layer=name, driver="GPKG")
+            frame[frame.geometry.notna()].to_file(path, layer=name, driver="GPKG")
+        pyogrio.write_dataframe(control, path, layer="control_runs", driver="GPKG")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
             pyogrio.errors.GeometryError, pyogrio.errors.FeatureError, RuntimeError) as exc:
         raise MosulmapError(f"{path}: cannot write the GeoPackage ({str(exc).splitlines()[0][:200]})") from None
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+    _control_view(path, stamp)
+
+
+def _control_view(path: Path, stamp: str) -> None:
+    """Register ``control``: every column of ``control_runs`` and the shape of its place."""
+    import sqlite3
+
+    with closing(sqlite3.connect(path)) as db, db:
+        kind, srs = db.execute("SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns "
+                               "WHERE table_name = 'places'").fetchone()
+        db.execute('CREATE VIEW control AS SELECT r.*, p.geom AS geom FROM control_runs r '
+                   'LEFT JOIN places p ON p.place_id = r.place_id')
+        db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
+                   "VALUES ('control', 'features', 'control', 'runs of state, each with its place''s shape', ?, ?)",
+                   (stamp, srs))
+        db.execute("INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
+                   "VALUES ('control', 'geom', ?, ?, 0, 0)", (kind, srs))
 
 
 def area_chart(data: MapData) -> bytes:

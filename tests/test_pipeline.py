@@ -183,8 +183,14 @@ def test_front_line_area_and_geopackage_exports(built):
     assert float(last["gov_control_km2"]) > 0 and int(last["assumed_places"]) > 0
     assert sum(int(last[f"{k}_places"]) for k in ("gov_control", "contested", "is_control", "unknown",
                                                   "assumed")) == 102
-    layers = {name for name, _ in pyogrio.list_layers(out / "control.gpkg")}
-    assert layers == {"control", "places", "frontline"}
+    layers = dict(pyogrio.list_layers(out / "control.gpkg"))
+    assert set(layers) == {"control", "control_runs", "places", "frontline"}
+    # each shape stored once: the runs are a table, and "control" a layer joining them to the places
+    assert layers["control_runs"] is None
+    runs = json.loads((out / "control.geojson").read_text())["features"]
+    control = gpd.read_file(out / "control.gpkg", layer="control")
+    assert len(control) == len(runs) and list(control["place_id"]) == [f["properties"]["place_id"] for f in runs]
+    assert [g is None for g in control.geometry] == [f["geometry"] is None for f in runs]
     assert len(gpd.read_file(out / "control.gpkg", layer="places")) > 80
     assert (out / "area_by_day.png").read_bytes()[:4] == b"\x89PNG"
     assert 'src="area_by_day.png"' in (out / "index.html").read_text()
