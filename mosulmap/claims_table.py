@@ -37,6 +37,7 @@ from mosulmap.claims import (
     Status,
     claim_from_row,
 )
+from mosulmap.io import csv_pieces
 
 BATCH = 65536
 _STATUS = {s.value: s for s in Status}
@@ -252,14 +253,8 @@ def write_csv(table: pa.Table, header: bool = True) -> str:
 
 def csv_chunks(table: pa.Table, header: bool = True, rows: int = 20_000) -> Iterator[str]:
     """:func:`write_csv` in pieces of ``rows`` rows, to stream a large table to a file."""
-    import csv
-    import io
+    def rows_of(start: int, stop: int) -> Iterable[tuple]:
+        part = table.slice(start, stop - start)
+        return zip(*(part.column(k).to_pylist() for k in part.column_names))
 
-    for start in range(0, max(table.num_rows, 1), rows):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if header and start == 0:
-            writer.writerow(table.column_names)
-        part = table.slice(start, rows)
-        writer.writerows(zip(*(part.column(k).to_pylist() for k in part.column_names)))
-        yield buffer.getvalue()
+    return csv_pieces(table.column_names if header else None, table.num_rows, rows_of, rows)

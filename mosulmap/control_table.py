@@ -9,14 +9,13 @@ output is the CSV text in pieces, the same text ``pandas.DataFrame.to_csv`` gave
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
-from datetime import date
+from functools import cache
 
 import numpy as np
 
 from mosulmap.claims import csv_safe
+from mosulmap.io import csv_pieces
 from mosulmap.render import MapData
 
 COLUMNS = ["date", "place_id", "name", "status", "since", "disputed", "claim_ids", "basis", "assumed",
@@ -29,29 +28,9 @@ def control_csv(data: MapData, rows: int = 50_000) -> Iterator[str]:
     timeline's order within a day."""
     tl, gaz = data.timeline, data.gazetteer
     places, days = tl.place_ids, len(tl.days)
-    texts: dict[object, str] = {}
-
-    def text(value: str) -> str:  # formula-safe, each distinct text once
-        found = texts.get(value)
-        if found is None:
-            found = texts[value] = csv_safe(value)
-        return found
-
-    isos: dict[date | None, str] = {None: ""}
-
-    def iso(day: date | None) -> str:
-        found = isos.get(day)
-        if found is None:
-            found = isos[day] = day.isoformat()
-        return found
-
-    joined: dict[tuple[str, ...], str] = {}
-
-    def ids(claim_ids: tuple[str, ...]) -> str:
-        found = joined.get(claim_ids)
-        if found is None:
-            found = joined[claim_ids] = text(";".join(claim_ids))
-        return found
+    text = cache(csv_safe)  # formula-safe, each distinct text once
+    iso = cache(lambda day: day.isoformat() if day else "")
+    ids = cache(lambda claim_ids: text(";".join(claim_ids)))
 
     per_place = {k: np.empty((len(places), days), dtype=object) for k in COLUMNS[3:]}
     for j, pid in enumerate(places):
@@ -75,10 +54,5 @@ def control_csv(data: MapData, rows: int = 50_000) -> Iterator[str]:
         columns[f"p_{state}"] = smoothed[:, :, k].T.ravel().round(3)
         columns[f"p_{state}_filtered"] = filtered[:, :, k].T.ravel().round(3)
     names = list(columns)
-    for start in range(0, max(len(columns["date"]), 1), rows):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if start == 0:
-            writer.writerow(names)
-        writer.writerows(zip(*(columns[k][start:start + rows].tolist() for k in names)))
-        yield buffer.getvalue()
+    return csv_pieces(names, len(columns["date"]),
+                      lambda start, stop: zip(*(columns[k][start:stop].tolist() for k in names)), rows)

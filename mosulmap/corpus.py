@@ -5,8 +5,7 @@ or Parquet files with a ``text`` column and optional ``published``, ``url``, ``p
 ``title`` (``.gz`` compressed too), read by :mod:`mosulmap.records` with its limits; a record that
 cannot be read is reported with its file and record number and skipped (``strict`` stops instead).
 Before the extractor, a cheap relevance pass (one RE2 regular expression over every gazetteer name
-and the city's names, run by pyarrow over a whole batch of texts) drops the articles that never
-mention the place. The same
+and the city's names, compiled once per gazetteer) drops the articles that never mention the place. The same
 per-record function runs in this process (``engine="local"``) or on Dask workers
 (``engine="dask"``: a local cluster of processes, or ``scheduler="tcp://HOST:PORT"``); results
 come back in record order, so both give the same claims with the same ids (the Dask side is

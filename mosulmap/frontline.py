@@ -148,9 +148,9 @@ class _Fronts:
         key = (b, held, earlier)
         found = self.pieces.get(key)
         if found is None:
-            grown = [self.grown[a] if a in self.grown else self.grown.setdefault(a, self.shapes[a].buffer(0.5))
+            grown = [self.grown[a] if a in self.grown else self.grown.setdefault(a, _grown(self.shapes[a]))
                      for a in held]
-            edge = shapely.union_all(grown).buffer(-0.5).boundary.intersection(self._zone(b))  # as _union
+            edge = _closed(grown).boundary.intersection(self._zone(b))
             if earlier and not edge.is_empty:
                 edge = edge.difference(shapely.union_all([self._zone(r) for r in earlier]))
             if self.water is not None and not edge.is_empty:
@@ -215,7 +215,16 @@ def _groups(parts: list[int], ends: list[tuple]) -> list[frozenset[int]]:
 
 
 def _union(shapes: list[BaseGeometry]) -> BaseGeometry:
-    return shapely.union_all([s.buffer(0.5) for s in shapes]).buffer(-0.5)
+    """The ground of ``shapes`` as one area, gaps under a metre between them closed."""
+    return _closed([_grown(s) for s in shapes])
+
+
+def _grown(shape: BaseGeometry) -> BaseGeometry:
+    return shape.buffer(0.5)
+
+
+def _closed(grown: list[BaseGeometry]) -> BaseGeometry:
+    return shapely.union_all(grown).buffer(-0.5)
 
 
 def front_frame(timeline: Timeline, runs: list[FrontRun], crs: str) -> gpd.GeoDataFrame:

@@ -7,11 +7,13 @@ hand (sorted features, coordinates rounded) so that the same input gives the sam
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +55,24 @@ def atomic_write_text(path: str | Path, text: str | Iterable[str]) -> Path:
     return atomic_write_bytes(path, (piece.encode("utf-8") for piece in text))
 
 
-def round_coords(obj: Any, decimals: int) -> Any:
-    if isinstance(obj, (list, tuple)):
-        if obj and isinstance(obj[0], (int, float)):
-            return [round(float(v), decimals) for v in obj]
-        return [round_coords(v, decimals) for v in obj]
-    return obj
+def round_geometry(geom: Any, decimals: int) -> dict | None:
+    """A shapely geometry as a GeoJSON geometry dict, coordinates rounded (None when empty)."""
+    if geom is None or geom.is_empty:
+        return None
+    return mapping(shapely.transform(geom, lambda xy: np.round(xy, decimals)))
+
+
+def csv_pieces(header: list[str] | None, count: int, rows_of: Callable[[int, int], Iterable[tuple]],
+               rows: int = 50_000) -> Iterator[str]:
+    """CSV text (the csv module's quoting, ``\\n`` line ends) of ``count`` rows in pieces of ``rows``:
+    ``rows_of(start, stop)`` gives the rows of a piece, so a large table is streamed, never held whole."""
+    for start in range(0, max(count, 1), rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if header and start == 0:
+            writer.writerow(header)
+        writer.writerows(rows_of(start, min(start + rows, count)))
+        yield buffer.getvalue()
 
 
 def _clean(value: Any) -> Any:
@@ -80,9 +94,7 @@ def geojson_dict(gdf: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> dict:
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     features = []
     for row, geom in zip(gdf[columns].itertuples(index=False), gdf.geometry):
-        geometry = None
-        if geom is not None and not geom.is_empty:
-            geometry = mapping(shapely.transform(geom, lambda xy: np.round(xy, decimals)))
+        geometry = round_geometry(geom, decimals)
         props = {c: _clean(v) for c, v in zip(columns, row)}
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}

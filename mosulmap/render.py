@@ -25,13 +25,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
 from mosulmap import settings
 from mosulmap.context import beyond, landmarks, river_label
 from mosulmap.frontline import area_by_day, front_runs
 from mosulmap.gazetteer import Gazetteer
-from mosulmap.io import round_coords
+from mosulmap.io import round_geometry
 from mosulmap.style import (
     ASSUMED_OPACITY,
     CHANGED_EDGE,
@@ -133,10 +133,7 @@ def _short(name: str) -> str:
 
 
 def _round_geometry(geom) -> dict | None:
-    if geom is None:
-        return None
-    g = mapping(geom)
-    return {"type": g["type"], "coordinates": round_coords(g["coordinates"], MAP_DECIMALS)}
+    return round_geometry(geom, MAP_DECIMALS)
 
 
 def _template(name: str) -> str:

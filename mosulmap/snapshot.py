@@ -142,7 +142,7 @@ class SnapshotRenderer:
         handles = [Patch(facecolor=to_rgba(shown_color("gov_control", initial), 0.72 * WEAK_FACTOR),
                          edgecolor="#333", linestyle=(0, (2, 3)), label="lighter: only low-confidence reports")]
         handles += [Patch(facecolor="white", edgecolor="#333", linestyle=_DASHES.get(dash, "solid"),
-                          label=textwrap.fill(text.replace(" (named with each place)", ""), 38))
+                          label=textwrap.fill(text, 38))
                     for _, dash, text in shape_styles(data.polygons["geometry_confidence"])]
         handles.append(Line2D([], [], color="black", linewidth=2.5, linestyle=(0, (5, 2)),
                               label="front line: government-held ground\nmeets IS-held, contested or assumed"))

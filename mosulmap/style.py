@@ -28,7 +28,7 @@ CHANGED_EDGE = "#0072b2"
 
 # geometry_confidence -> (fill opacity, dash pattern, edge weight, legend text)
 GEOMETRY_STYLES: dict[str, tuple[float, str | None, float, str]] = {
-    "sourced": (0.8, None, 1.4, "outline from a source (named with each place)"),
+    "sourced": (0.8, None, 1.4, "outline from a source"),
     "user-supplied": (0.8, None, 1.4, "outline supplied by the user"),
     "approximate": (0.72, "6 4", 1.2, "cell around a sourced point (approximate)"),
     "estimated": (0.6, "3 4", 1.2, "cell around a point estimated from stated relations"),
