@@ -19,6 +19,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from mosulmap.regex_guard import compile_guarded
+
 ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 # Letters that vary between Arabic, Persian and Kurdish orthographies, folded to one form.
@@ -124,8 +126,9 @@ def fold_arabic(text: str) -> str:
 
 
 def compile_folded(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile`` of a pattern whose Arabic letters are folded like the text it will search."""
-    return re.compile(fold_arabic(pattern), flags)
+    """``re.compile`` of a pattern whose Arabic letters are folded like the text it will search,
+    behind a first-character guard (:mod:`mosulmap.regex_guard`: the same matches, faster)."""
+    return compile_guarded(fold_arabic(pattern), flags)
 
 
 def has_arabic(text: str) -> bool:

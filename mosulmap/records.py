@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
+
 from mosulmap.errors import InputError
 from mosulmap.extract import read_metadata
 
@@ -242,11 +244,26 @@ def json_lines(handle, limit: int, first: int = 1, end: int | None = None) -> It
         if not line.strip():
             continue
         try:
-            obj = json.loads(line.decode("utf-8", errors="replace"))
+            obj = _parse_json(line)
         except ValueError as exc:
             yield number, ValueError(_first_line(exc))
             continue
         yield number, obj if isinstance(obj, dict) else ValueError("not a JSON object")
+
+
+def _parse_json(line: bytes) -> object:
+    """One JSON Lines record: orjson (several times faster) where it gives what the standard
+    library gives, the standard library otherwise, so a record reads, or fails with the same
+    message, either way. orjson refuses what json takes (bytes that are not UTF-8, read here with
+    replacement characters; lone surrogates; NaN and Infinity) and reads integers past 64 bits as
+    floats: those lines, and any record whose fields hold a float, go to json."""
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line.decode("utf-8", errors="replace"))
+    if isinstance(obj, dict) and any(type(obj.get(f)) is float for f in FIELDS):
+        return json.loads(line.decode("utf-8", errors="replace"))
+    return obj
 
 
 class _BoundedLines:

@@ -33,6 +33,7 @@ CANDIDATE_FLOOR = 60.0  # weaker candidates are not worth showing
 MIN_FUZZY_LENGTH = 4  # shorter keys are matched only exactly
 MIN_SKELETON_LENGTH = 4  # shorter consonant skeletons collide too often (Shama / Shaimaa)
 MAX_NAME_LENGTH = 80  # longer normalised strings are not place names
+LOOKUP_MEMO = 1 << 16  # names a resolver remembers the look-up of (text scanners ask for the same ones again and again)
 _LEVEL_SCORES = {"exact": 100.0, "normalised": 100.0, "phonetic": 95.0, "skeleton": 90.0, "consonants": 88.0}
 
 
@@ -176,6 +177,7 @@ class Resolver:
                     self._groups[level][key] = members
         # Fuzzy matching runs on phonetic keys; each key knows the places it names.
         self._fuzzy_keys = sorted(self._index["phonetic"])
+        self._looked_up: dict[tuple[str, tuple[str, ...]], Match | None] = {}
 
     @staticmethod
     @lru_cache(maxsize=65536)
@@ -246,8 +248,17 @@ class Resolver:
 
         Text scanners use this to test candidate phrases cheaply and strictly.
         """
+        key = (query, levels)
+        try:
+            return self._looked_up[key]
+        except KeyError:
+            pass
         match = self._lookup(query, levels)
-        return match if match is not None and match.method is not Method.NONE else None
+        found = match if match is not None and match.method is not Method.NONE else None
+        if len(self._looked_up) >= LOOKUP_MEMO:
+            self._looked_up.clear()  # bounded: an archive's names repeat, its odd phrases need not stay
+        self._looked_up[key] = found  # a Match is frozen: sharing it is safe
+        return found
 
     def _lookup(self, query: str, levels: tuple[str, ...] | None = None) -> Match | None:
         """Dictionary levels; ``None`` when the name needs fuzzy matching."""

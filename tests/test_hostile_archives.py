@@ -370,3 +370,27 @@ def test_parse_published_accepts_dates_and_times():
     assert parse_published("2016-11-04 09:30") == date(2016, 11, 4)
     with pytest.raises(ValueError):
         parse_published("2016-11-04junk")
+
+
+def test_json_lines_read_alike_whichever_parser_takes_them(tmp_path):
+    # orjson reads most lines; what it refuses or reads differently goes to json, so every record
+    # reads, or fails, as the standard library alone would have it.
+    from mosulmap.records import BadRecord, Record, iter_records
+
+    lines = [json.dumps({"text": GOOD, "published": "2016-11-04"}).encode(),
+             b'{"text": "Karama \xff district", "published": "2016-11-04"}',  # not UTF-8: replaced
+             b'{"text": "lone \\ud800 surrogate", "url": NaN}',  # json reads both
+             b'{"text": "big number", "published": 123456789012345678901234567890}',
+             b'{"text": "a float", "published": 2016.5}',
+             b'{"text": "bad", ',
+             b'[1, 2]']
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    got = list(iter_records([path]))
+    assert isinstance(got[0], Record) and got[0].published == date(2016, 11, 4)
+    assert got[1].text == "Karama \ufffd district"
+    assert got[2].text == "lone \ud800 surrogate" and got[2].url == "nan"
+    assert isinstance(got[3], BadRecord) and "'123456789012345678901234567890'" in got[3].reason
+    assert isinstance(got[4], BadRecord) and "2016.5" in got[4].reason
+    assert isinstance(got[5], BadRecord) and got[5].where.endswith(":6")
+    assert got[6] == BadRecord(f"{path}:7", "not a JSON object")

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from mosulmap.campaign import current as current_campaign
@@ -283,10 +284,17 @@ def _actor(clause: str, sentence: str, previous: str, event: str) -> str:
     if event == "admitted_loss":
         return "IS/Amaq" if re.search(r"\bAmaq\b", sentence + " " + previous) else "IS"
     for text in (clause, sentence, previous):
-        for rx, actor in ACTORS:
-            if actor != "IS/Amaq" and rx.search(text):
-                return actor
+        actor = _actor_named(text)
+        if actor:
+            return actor
     return "unspecified"
+
+
+@lru_cache(maxsize=256)
+def _actor_named(text: str) -> str:
+    """The first force of ACTORS that a text names ("" for none). A sentence is asked again for
+    each of its claims and once more as the next sentence's previous one."""
+    return next((actor for rx, actor in ACTORS if actor != "IS/Amaq" and rx.search(text)), "")
 
 
 def _confidence(frame: Frame, when: DateFinding, default: bool) -> str:
