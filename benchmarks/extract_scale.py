@@ -1,6 +1,7 @@
 """Extraction throughput on a synthetic archive (1 % relevant), all in one run: a json.loads pass over
 the file (the floor), every article extracted, the relevance pass, and a local Dask cluster of 2
-workers. ``python benchmarks/extract_scale.py [ARTICLES]`` (default 50,000, about 34 MB)."""
+workers, started as ``--engine dask`` starts its own (its start is not timed).
+``python benchmarks/extract_scale.py [ARTICLES]`` (default 50,000, about 34 MB)."""
 
 from __future__ import annotations
 
@@ -20,18 +21,18 @@ def _timed(work):
 
 
 def main(n: int) -> None:
-    from distributed import Client, LocalCluster
+    from distributed import Client
     from synthetic import write_corpus_jsonl
 
     from mosulmap.corpus import extract_corpus
+    from mosulmap.dask_engine import local_cluster
 
     corpus = write_corpus_jsonl(n, Path(tempfile.mkdtemp()) / "corpus.jsonl", share=0.01)
     mb = corpus.stat().st_size / 1e6
     t_json, _ = _timed(lambda: [json.loads(line) for line in corpus.open("rb")])
     t_all, every = _timed(lambda: extract_corpus([corpus], relevance=False))
     t_rel, relevant = _timed(lambda: extract_corpus([corpus]))
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster):
+    with local_cluster(2) as cluster, Client(cluster):  # the cluster `--engine dask --workers 2` starts
         extract_corpus([corpus], engine="dask", scheduler=cluster.scheduler_address)  # warm the workers
         t_dask, dist = _timed(lambda: extract_corpus([corpus], engine="dask", scheduler=cluster.scheduler_address))
     same = [c.claim_id for c in dist.claims] == [c.claim_id for c in relevant.claims] == \

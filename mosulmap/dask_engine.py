@@ -43,7 +43,7 @@ def run_on_dask(result: CorpusResult, inputs: list, scheduler: str | None, worke
     """Run the tasks on Dask; a task whose records kill a worker is split, and a record that
     kills a worker on its own is reported as bad. Results come back in corpus order."""
     import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
     from distributed.scheduler import KilledWorker
     from tqdm import tqdm
 
@@ -52,14 +52,11 @@ def run_on_dask(result: CorpusResult, inputs: list, scheduler: str | None, worke
     if scheduler and not SCHEDULER_ADDRESS.fullmatch(scheduler):
         raise InputError(f"{scheduler!r} is not a Dask scheduler address (tcp://HOST:PORT)")
     # Workers read their own share of the corpus: the client sends (file, byte range, first
-    # record number) tasks with absolute paths, never the text itself.
-    tasks = list(_tasks(inputs))
+    # record number) tasks with absolute paths, never the text itself. Inputs are checked before
+    # anything starts; the tasks are cut as they are sent, so the first starts at once.
+    _check_inputs(inputs)
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        cluster = None
-        if not scheduler:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
-                                   worker_dashboard_address="127.0.0.1:0")
+        cluster = local_cluster(workers) if not scheduler else None
         try:
             try:
                 client = Client(scheduler or cluster, timeout="30s")
@@ -71,13 +68,14 @@ def run_on_dask(result: CorpusResult, inputs: list, scheduler: str | None, worke
                 except TimeoutError:
                     raise InputError(f"the Dask scheduler at {scheduler or 'the local cluster'} has no workers "
                                      f"(waited {worker_wait:g} s)") from None
+                threads = sum(client.nthreads().values())
                 # A window of tasks in flight, consumed in corpus order: the scheduler always has work
                 # for every worker, and neither the workers nor this client hold more than the window's
                 # results (each is released once collected).
-                window = max(4, 4 * sum(client.nthreads().values()))
+                window = max(4, 4 * threads)
                 pending: deque = deque()
-                queue = iter(tasks)
-                bar = tqdm(total=len(tasks), desc="tasks", file=sys.stderr, disable=not progress)
+                queue = _tasks(inputs, threads)
+                bar = tqdm(desc="tasks", unit="task", file=sys.stderr, disable=not progress)
 
                 def submit() -> None:
                     for task in islice(queue, window - len(pending)):
@@ -97,6 +95,29 @@ def run_on_dask(result: CorpusResult, inputs: list, scheduler: str | None, worke
         finally:
             if cluster is not None:
                 cluster.close()
+
+
+# Workers of the local cluster run pure-Python tasks that hold the GIL: the statistical profiler
+# (a stack sample every 10 ms) and the 0.1 s memory and 0.5 s system monitors compete with them
+# for it, and nobody reads their figures (no dashboard).
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
+
+def local_cluster(workers: int):
+    """The local cluster of ``--engine dask`` without a scheduler: ``workers`` processes of one
+    thread on 127.0.0.1, no dashboard, quiet workers (``QUIET_WORKERS``; a cluster of your own can
+    take the same settings)."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(QUIET_WORKERS):  # the nannies hand the settings to their worker processes
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                            worker_dashboard_address="127.0.0.1:0")
 
 
 def _outcome(client, task: tuple, future, options: dict, killed: type) -> list[tuple]:
@@ -141,11 +162,19 @@ CHUNK_BYTES = 4 << 20  # a task's share of a JSON Lines file
 CHUNK_FILES = 200  # a task's share of a folder of articles
 
 
-def _tasks(inputs: Iterable[str | Path]) -> Iterator[tuple]:
+def _check_inputs(inputs: Iterable[str | Path]) -> None:
+    for item in inputs:
+        path = Path(item)
+        if not path.exists() and not path.is_symlink():
+            raise InputError("no such file or folder", path)
+
+
+def _tasks(inputs: Iterable[str | Path], threads: int = 1) -> Iterator[tuple]:
     """Units of work in corpus order, paths absolute (a remote worker has another working folder)
     beside the path as given (the records' keys): ("lines", path, shown, start, end, first record
     number) for an uncompressed JSON Lines file, ("files", [(path, shown)]) for articles, and
-    ("whole", path, shown) otherwise."""
+    ("whole", path, shown) otherwise. A JSON Lines file is cut into a multiple of ``threads``
+    ranges of about equal size, so no worker is left alone with the last one."""
     for item in inputs:
         path = Path(item)
         if path.is_dir():
@@ -157,19 +186,22 @@ def _tasks(inputs: Iterable[str | Path]) -> Iterator[tuple]:
         elif not path.exists() and not path.is_symlink():
             raise InputError("no such file or folder", path)
         elif path.suffix.lower() in (".jsonl", ".ndjson") and regular_file_problem(path) is None:
-            yield from _line_chunks(path)
+            yield from _line_chunks(path, threads)
         elif kind_of(path) == ".txt":
             yield ("files", [(str(path.absolute()), str(path))])
         else:
             yield ("whole", str(path.absolute()), str(path))
 
 
-def _line_chunks(path: Path) -> Iterator[tuple]:
+def _line_chunks(path: Path, threads: int = 1) -> Iterator[tuple]:
     """Byte ranges that end at line ends (found in bounded reads), each with its first line number."""
     size, start, line = path.stat().st_size, 0, 1
+    pieces = -(-size // CHUNK_BYTES)
+    pieces = -(-pieces // threads) * threads
+    chunk = max(1, -(-size // pieces)) if size else CHUNK_BYTES
     with path.open("rb") as handle:
         while start < size:
-            handle.seek(min(size, start + CHUNK_BYTES))
+            handle.seek(min(size, start + chunk))
             end = size
             while handle.tell() < size:
                 block = handle.read(1 << 16)

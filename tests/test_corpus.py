@@ -229,6 +229,27 @@ def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster, 
     assert [b.where for b in distributed.bad] == [b.where for b in local.bad] == [f"{corpus}:3001"]
 
 
+def test_a_json_lines_file_is_cut_into_even_ranges_for_every_worker(tmp_path, monkeypatch):
+    from mosulmap import dask_engine
+
+    monkeypatch.setattr(dask_engine, "CHUNK_BYTES", 50_000)
+    corpus = _jsonl(tmp_path / "corpus.jsonl", generate(900, share=0.1, seed=3))
+    size = corpus.stat().st_size
+    lines = corpus.read_bytes().split(b"\n")
+    for threads in (1, 2, 3, 4):
+        tasks = list(dask_engine._tasks([corpus], threads))
+        if size > 50_000 * threads:
+            assert len(tasks) % threads == 0  # no worker is left alone with the last range
+        # the ranges cover the file end to end, each starts at a line and knows its line number
+        assert tasks[0][3] == 0 and tasks[-1][4] == size
+        assert all(a[4] == b[3] for a, b in zip(tasks, tasks[1:]))
+        for task in tasks:
+            number = task[5]
+            assert corpus.read_bytes()[task[3]:].split(b"\n", 1)[0] == lines[number - 1]
+        widths = [t[4] - t[3] for t in tasks[:-1]]
+        assert max(widths) - min(widths) < 2_000  # about equal (a range ends at the next line end)
+
+
 def test_a_build_reads_the_parquet_claims_of_a_corpus_run(tmp_path):
     from click.testing import CliRunner
 
