@@ -48,6 +48,8 @@ from mosulmap.extract.timex import NUMBER_WORDS, Anchors, Kind, Timex, find_time
 from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 from mosulmap.resolver import MatchStatus, Resolver
 
+SINCE = compile_folded(r"\bsince\b|منذ", re.I)
+AMAQ = compile_folded(r"\bAmaq\b")
 LANDMARK_HEAD = compile_folded(r"\b(university|palace|hotel|airport|stadium|campus)s?\b", re.I)
 MAX_SENTENCE = 1500  # characters; longer "sentences" are data or markup, not prose
 
@@ -234,7 +236,7 @@ class _Article:
 
 def _background(clause: Clause, mentions: list[Mention]) -> bool:
     text = clause.text
-    return bool(re.search(r"\bsince\b|منذ", text, re.I)) or (
+    return bool(SINCE.search(text)) or (
         BACKGROUND.search(text) is not None and CAMPAIGN_NOUNS.search(text) is not None and not mentions
         and not LIST_REFERENCE.search(text))
 
@@ -248,6 +250,8 @@ def _phase_starts(state: _Article, sentences: list[str], story: date) -> None:
             n = NUMBER_WORDS.get(raw) or (int(raw) if raw.isdigit() else 0)
             if 0 < n < 60:
                 state.phase_starts.append(story - timedelta(days=n - 1))
+        if not (BACKGROUND.search(sentence) and CAMPAIGN_NOUNS.search(sentence)):
+            continue  # a clause can match only where its sentence does: no need to cut it
         for clause in split_clauses(sentence):
             if BACKGROUND.search(clause.text) and CAMPAIGN_NOUNS.search(clause.text):
                 found = state.when(find_timexes(clause.text), story)
@@ -282,7 +286,7 @@ def _lead_index(prose: list[str]) -> int:
 
 def _actor(clause: str, sentence: str, previous: str, event: str) -> str:
     if event == "admitted_loss":
-        return "IS/Amaq" if re.search(r"\bAmaq\b", sentence + " " + previous) else "IS"
+        return "IS/Amaq" if AMAQ.search(sentence + " " + previous) else "IS"
     for text in (clause, sentence, previous):
         actor = _actor_named(text)
         if actor:
@@ -485,7 +489,7 @@ def _claim(state: _Article, frame: Frame, clause: Clause, sentence: str, default
         note += "; from a relative clause"
     if frame.mention.role != "place":
         note += f"; {frame.mention.role} mention ({frame.mention.written!r})"
-    if re.search(r"\bAmaq\b", sentence) and event != "admitted_loss":
+    if AMAQ.search(sentence) and event != "admitted_loss":
         note += "; reported by IS/Amaq"
     result.claims.append(
         Claim(

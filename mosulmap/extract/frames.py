@@ -55,6 +55,8 @@ RELATIVE_START = compile_folded(
 APPOSITIVE_START = compile_folded(
     r"^(?:\s+(?:neighbou?rhoods?|districts?|areas?|quarters?))?\s*,\s*"
     r"(?:(?:originally|first|already|previously|recently|earlier|also|once|since)\s+)?(?=[a-z-]+ed\b)", re.I)
+QUESTION_END = compile_folded(r"\?\s*$")
+PARTICIPLE_END = compile_folded(r"(?:ed|en)$")
 SEGMENT_END = compile_folded(r"[,،]|\s(?:was|were|is|are|has|have|had)\s", re.I)
 
 
@@ -145,7 +147,7 @@ def blocker(clause: str, start: int | None = None) -> str | None:
     a question mark ending the clause. Words after a trigger do not reach back ("entered X, the
     source said without giving details")."""
     before = clause if start is None else clause[:start]
-    if re.search(r"\?\s*$", clause):
+    if QUESTION_END.search(clause):
         return "hypothetical or question"
     for rx, reason in BLOCKERS:
         for m in rx.finditer(before):
@@ -203,7 +205,7 @@ def find_triggers(clause: str) -> list[Trigger]:
         before = clause[max(0, start - 40):start]
         recap = bool(RECAP_AFTER.match(clause[end:end + 40]) or RECAP_BEFORE.search(before[-25:])
                      or DAMAGE_BEFORE.search(before)
-                     or re.search(r"(?:ed|en)$", clause[start:end]) and ATTRIBUTIVE_BEFORE.search(before))
+                     or PARTICIPLE_END.search(clause[start:end]) and ATTRIBUTIVE_BEFORE.search(before))
         if event == "withdrew" and _agent_is_is(clause, start, end):
             status, event = Status.GOV_CONTROL, "captured"  # IS withdrew: a government gain
         elif event == "captured" and _agent_is_is(clause, start, end):

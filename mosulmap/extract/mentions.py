@@ -63,6 +63,8 @@ def _not_places() -> frozenset[str]:
 @lru_cache(maxsize=8)
 def _not_places_of(words: tuple[str, ...]) -> frozenset[str]:
     return NOT_PLACES | {w.lower() for w in words}
+AL_PREFIX = compile_folded(r"^(?:al|el)[-\s]")
+PLACE_NOUN_AFTER = compile_folded(r"^\s+(?:neighbou?rhoods?|districts?|areas?|quarters?)\b", re.I)
 ARABIC_TOKEN = compile_folded(r"[\u0621-\u065F\u0660-\u0669\u0671-\u06D3\u0640A-Za-z0-9]+")  # not ، or ؛
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
 
@@ -204,13 +206,13 @@ def looks_like_name(text: str, listed: bool = False) -> bool:
         if words[0] in ARABIC_PLACE_WORDS:
             return len(words) > 1
         return listed and words[0].lstrip("و").startswith("ال") and words[-1] not in ARABIC_PLACE_WORDS
-    bare = re.sub(r"^(?:al|el)[-\s]", "", text)
+    bare = AL_PREFIX.sub("", text)
     return bool(bare) and bare[0].isupper() and text.lower() not in _not_places()
 
 
 def _role(clause: str, start: int, end: int) -> str:
     before, after = clause[max(0, start - 60):start], clause[end:end + 40]
-    after = re.sub(r"^\s+(?:neighbou?rhoods?|districts?|areas?|quarters?)\b", "", after, flags=re.I)
+    after = PLACE_NOUN_AFTER.sub("", after)
     if BUILDING_AFTER.match(after) or BUILDING_BEFORE_ARABIC.search(before):
         return "building"
     if SITE_BEFORE.search(before):
