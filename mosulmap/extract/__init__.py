@@ -9,12 +9,16 @@ was skipped and why. The pipeline is easy to follow, one module per concept:
 ``timex``     time expressions: recognition, then normalisation against the article's anchors;
 ``mentions``  place names in a clause, resolved one by one, each with its role;
 ``frames``    clauses → (trigger, place, time expressions) frames;
-``article``   frames → dated claims, with the scope rules for dates.
+``anaphora``  clauses that point back to places named before;
+``dating``    the article's dates: publication, story, sections, phases of the offensive;
+``article``   frames → dated claims, with the scope rules for dates;
+``files``     article files and their metadata sidecars.
 
 Precision before recall: a wrong claim on the map is worse than a missing one.
 """
 
-from mosulmap.extract.article import ArticleResult, extract_file, extract_files, extract_text, read_metadata
+from mosulmap.extract.article import ArticleResult, extract_text
+from mosulmap.extract.files import extract_file, extract_files, read_metadata
 from mosulmap.extract.layout import clean_text, split_sentences
 from mosulmap.extract.mentions import Unplaced
 
