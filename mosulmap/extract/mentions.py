@@ -102,7 +102,6 @@ PARTIAL_BEFORE = compile_folded(
     r"|(?<![\u0621-\u064A])(?:أجزاء|جزء|أغلب|معظم|نصف|بعض|ثلثي|ثلث|\d+\s*(?:بالمئة|بالمائة|%|في المئة))\s+(?:من\s+)?"
     r"(?:مساحة\s+)?$", re.I)
 
-
 def _translated_names(resolver: Resolver) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """Names as a word-by-word machine translation renders them ("the health neighbourhood" for حي
     الصحة), from ``gazetteer/translated_names.csv``: a gloss names a place only beside a word for
@@ -120,7 +119,7 @@ def _translated_names(resolver: Resolver) -> tuple[re.Pattern[str] | None, dict[
     noun = r"(?:neighbou?rhoods?|district|quarter|area|hayy?|hai)"
     pattern = (rf"\b{noun}\s+(?:of\s+)?(?:the\s+|al-)?(?P<gloss>{words})\b"
                rf"|\b(?:the\s+|al-)?(?P<gloss2>{words})\s+{noun}\b")
-    return re.compile(pattern, re.I), glosses
+    return compile_folded(pattern, re.I), glosses
 
 
 def _phrase_names(resolver: Resolver) -> PhraseFinder | None:
