@@ -255,14 +255,27 @@ def _parse_json(line: bytes) -> object:
     """One JSON Lines record: orjson (several times faster) where it gives what the standard
     library gives, the standard library otherwise, so a record reads, or fails with the same
     message, either way. orjson refuses what json takes (bytes that are not UTF-8, read here with
-    replacement characters; lone surrogates; NaN and Infinity) and reads integers past 64 bits as
-    floats: those lines, and any record whose fields hold a float, go to json."""
+    replacement characters; lone surrogates, replaced the same way; NaN and Infinity) and reads
+    integers past 64 bits as floats: those lines, and any record whose fields hold a float, go to json."""
     try:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return json.loads(line.decode("utf-8", errors="replace"))
+        return _without_surrogates(json.loads(line.decode("utf-8", errors="replace")))
     if isinstance(obj, dict) and any(type(obj.get(f)) is float for f in FIELDS):
-        return json.loads(line.decode("utf-8", errors="replace"))
+        return _without_surrogates(json.loads(line.decode("utf-8", errors="replace")))
+    return obj
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(obj: object) -> object:
+    """A lone surrogate ("\\ud800" in JSON) is no character: it cannot be written as UTF-8, so it
+    is replaced like a byte that is not UTF-8 (U+FFFD) in the fields a record reads."""
+    if isinstance(obj, dict):
+        for f in FIELDS:
+            if isinstance(obj.get(f), str) and _SURROGATE.search(obj[f]):
+                obj[f] = _SURROGATE.sub("\ufffd", obj[f])
     return obj
 
 

@@ -379,7 +379,7 @@ def test_json_lines_read_alike_whichever_parser_takes_them(tmp_path):
 
     lines = [json.dumps({"text": GOOD, "published": "2016-11-04"}).encode(),
              b'{"text": "Karama \xff district", "published": "2016-11-04"}',  # not UTF-8: replaced
-             b'{"text": "lone \\ud800 surrogate", "url": NaN}',  # json reads both
+             b'{"text": "lone \\ud800 surrogate", "url": NaN}',  # json reads both; a lone surrogate is no text
              b'{"text": "big number", "published": 123456789012345678901234567890}',
              b'{"text": "a float", "published": 2016.5}',
              b'{"text": "bad", ',
@@ -389,7 +389,7 @@ def test_json_lines_read_alike_whichever_parser_takes_them(tmp_path):
     got = list(iter_records([path]))
     assert isinstance(got[0], Record) and got[0].published == date(2016, 11, 4)
     assert got[1].text == "Karama \ufffd district"
-    assert got[2].text == "lone \ud800 surrogate" and got[2].url == "nan"
+    assert got[2].text == "lone \ufffd surrogate" and got[2].url == "nan"  # no character: replaced
     assert isinstance(got[3], BadRecord) and "'123456789012345678901234567890'" in got[3].reason
     assert isinstance(got[4], BadRecord) and "2016.5" in got[4].reason
     assert isinstance(got[5], BadRecord) and got[5].where.endswith(":6")
