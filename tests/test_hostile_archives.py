@@ -394,3 +394,15 @@ def test_json_lines_read_alike_whichever_parser_takes_them(tmp_path):
     assert isinstance(got[4], BadRecord) and "2016.5" in got[4].reason
     assert isinstance(got[5], BadRecord) and got[5].where.endswith(":6")
     assert got[6] == BadRecord(f"{path}:7", "not a JSON object")
+
+
+def test_a_lone_surrogate_in_a_record_is_read_not_fatal(tmp_path):
+    # "\ud800" is valid JSON but no character: it once stopped the whole run in the relevance pass.
+    line = json.dumps({"text": "Karama \ud800 report\n\n" + GOOD, "published": "2016-11-05"})
+    path = tmp_path / "c.jsonl"
+    path.write_text(line + "\n" + json.dumps({"text": GOOD2, "published": "2016-11-05"}) + "\n", encoding="utf-8")
+    out = tmp_path / "claims.csv"
+    result = CliRunner().invoke(main, ["extract", str(path), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+    assert "Karama" in written and "Sumer" in written and "\ud800" not in written
