@@ -41,7 +41,7 @@ def _lines(path: Path) -> dict[str, int]:
 
 def check_campaign(ref: str | Path | Campaign | None) -> tuple[list[str], list[str]]:
     """Problems (each one line, ``FILE:LINE: …`` where a line is known) and facts about a campaign."""
-    from mosulmap.claims import load_claims
+    from mosulmap.claim_files import load_claims
     from mosulmap.gazetteer import load_gazetteer
     from mosulmap.resolver import Resolver
 

@@ -183,7 +183,7 @@ def extract(inputs: tuple[str, ...], output: str | None, published, engine: str,
             follow_links: bool, campaign: str | None) -> None:
     """Extract dated control claims from news articles: .txt files or folders (with .meta.json
     sidecars), JSON Lines, CSV or Parquet with a text column, gzip-compressed or not."""
-    from mosulmap.claims import CLAIM_SUFFIXES, claims_csv
+    from mosulmap.claim_files import CLAIM_SUFFIXES, claims_csv
     from mosulmap.corpus import extract_corpus
 
     if output and Path(output).suffix.lower() not in CLAIM_SUFFIXES:
@@ -223,7 +223,7 @@ def extract(inputs: tuple[str, ...], output: str | None, published, engine: str,
 @_reports_errors
 def check_claims(files: tuple[str, ...], strict: bool, campaign: str | None) -> None:
     """Validate claims files and report bad rows and unresolved places (exit 2 if any row is bad)."""
-    from mosulmap.claims import load_claims
+    from mosulmap.claim_files import load_claims
     from mosulmap.gazetteer import load_gazetteer
     from mosulmap.resolver import Resolver
 

@@ -22,8 +22,9 @@ from tqdm import tqdm
 
 from mosulmap import settings
 from mosulmap.campaign import Campaign, load_campaign
+from mosulmap.claim_files import load_claims
 from mosulmap.claim_lists import place_claims_js
-from mosulmap.claims import Claim, ClaimSet, load_claims
+from mosulmap.claims import Claim, ClaimSet
 from mosulmap.errors import MosulmapError
 from mosulmap.exports import area_chart, control_geojson, exports, geopackage
 from mosulmap.extract import ArticleResult, extract_files

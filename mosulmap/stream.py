@@ -78,7 +78,7 @@ class ClaimStream:
             self.on_article(article)
 
     def _flush(self) -> None:
-        from mosulmap.claims import claims_jsonl
+        from mosulmap.claim_files import claims_jsonl
         from mosulmap.claims_table import claims_table, safe_table, write_csv
 
         if not self.pending:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mosulmap.claims import load_claims  # noqa: E402
+from mosulmap.claim_files import load_claims  # noqa: E402
 from mosulmap.evidence import basis_of, claimant_class, find_relays  # noqa: E402
 from mosulmap.gazetteer import load_gazetteer  # noqa: E402
 from mosulmap.io import atomic_write_text  # noqa: E402

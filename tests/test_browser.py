@@ -337,7 +337,7 @@ def test_two_thousand_hostile_rows_show_as_text_and_nothing_runs(browser, hostil
 def test_hostile_claims_csv_round_trips_through_mosulmap_claims(hostile_site):
     from click.testing import CliRunner
 
-    from mosulmap.claims import load_claims
+    from mosulmap.claim_files import load_claims
     from mosulmap.cli import main
 
     claims, out = hostile_site

@@ -3,7 +3,8 @@ import json
 import pytest
 
 from mosulmap import settings
-from mosulmap.claims import COLUMNS, Status, load_claims, read_claims, write_claims
+from mosulmap.claim_files import load_claims, read_claims, write_claims
+from mosulmap.claims import COLUMNS, Status
 from mosulmap.errors import InputError
 
 HEADER = "claim_id,date,date_precision,place_as_written,place_canonical,status,event,actor,source,published,note\n"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from mosulmap import settings
-from mosulmap.claims import read_claims, write_claims
+from mosulmap.claim_files import read_claims, write_claims
 from mosulmap.corpus import Relevance, extract_corpus, relevance_words
 
 PLACES = ["Karama", "Zuhur", "Samah", "Quds", "Intisar", "Sumer", "Masarif", "Bakr", "Wahda", "Tahrir"]

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from mosulmap import pipeline
-from mosulmap.claims import Claim, DatePrecision, Status, load_claims
+from mosulmap.claim_files import load_claims
+from mosulmap.claims import Claim, DatePrecision, Status
 from mosulmap.errors import InputError
 from mosulmap.evidence import (
     STATES,

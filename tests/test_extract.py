@@ -4,7 +4,8 @@ import pytest
 from click.testing import CliRunner
 
 from mosulmap import settings
-from mosulmap.claims import DatePrecision, Status, load_claims
+from mosulmap.claim_files import load_claims
+from mosulmap.claims import DatePrecision, Status
 from mosulmap.cli import main
 from mosulmap.extract import clean_text, extract_file, extract_text, split_sentences
 

@@ -232,7 +232,7 @@ def test_a_sidecar_date_may_carry_a_time(tmp_path):
 
 
 def test_a_lone_cr_in_a_claims_csv_ends_a_line():
-    from mosulmap.claims import load_claims
+    from mosulmap.claim_files import load_claims
 
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"cr-{os.getpid()}.csv")
     with open(path, "w", newline="") as handle:

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from mosulmap import pipeline
 from mosulmap.campaign import load_campaign
-from mosulmap.claims import claims_csv, load_claims, read_claims, write_claims
+from mosulmap.claim_files import claims_csv, load_claims, read_claims, write_claims
 from mosulmap.cli import main
 from mosulmap.errors import InputError
 from mosulmap.extract import extract_text

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mosulmap.claims import read_claims
+from mosulmap.claim_files import read_claims
 from mosulmap.cli import main
 from mosulmap.errors import InputError
 from mosulmap.extract import extract_text

@@ -20,7 +20,8 @@ import pytest
 
 from mosulmap import pipeline
 from mosulmap.campaign import load_campaign, using
-from mosulmap.claims import COLUMNS, InputError, _rows, claim_from_row, load_claims, read_claims
+from mosulmap.claim_files import _rows, load_claims, read_claims
+from mosulmap.claims import COLUMNS, InputError, claim_from_row
 from mosulmap.evidence import basis_of, claimant_class, classify
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +178,8 @@ def test_a_synthetic_campaign_builds_through_the_campaign_mechanism(tmp_path):
 
 def test_claims_csv_text_matches_the_csv_module(tmp_path):
     """pyarrow builds the table, the csv module writes it: the same bytes as writing row by row."""
-    from mosulmap.claims import claims_csv, csv_safe
+    from mosulmap.claim_files import claims_csv
+    from mosulmap.claims import csv_safe
 
     claims = pipeline.load_inputs(corpus=None).claims.claims[:200]
     buffer = io.StringIO()

@@ -4,7 +4,8 @@ import pytest
 
 from mosulmap import settings
 from mosulmap.campaign import load_campaign
-from mosulmap.claims import Claim, DatePrecision, Status, load_claims
+from mosulmap.claim_files import load_claims
+from mosulmap.claims import Claim, DatePrecision, Status
 from mosulmap.errors import MosulmapError
 from mosulmap.timeline import ControlStatus, build_timeline
 

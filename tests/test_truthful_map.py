@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from mosulmap import pipeline
-from mosulmap.claims import load_claims
+from mosulmap.claim_files import load_claims
 from mosulmap.cli import main
 from mosulmap.maps import timeline_payload
 from mosulmap.snapshot import SnapshotRenderer
