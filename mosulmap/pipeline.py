@@ -32,11 +32,12 @@ from mosulmap.gazetteer import Gazetteer, load_gazetteer
 from mosulmap.io import atomic_write_bytes, atomic_write_text
 from mosulmap.maps import DATA_FILE, day_pages, render_day, render_slider, timeline_script
 from mosulmap.outdir import MARKER, check_out_dir, clean_leftovers, staging_dir, swap_in
-from mosulmap.polygons import PolygonImport, build_polygons, load_polygons
+from mosulmap.polygons import build_polygons, load_polygons
 from mosulmap.render import MapData, UnplacedName, lib_files, render_index
 from mosulmap.resolver import Resolver
 from mosulmap.snapshot import snapshot_pool
 from mosulmap.timeline import ControlStatus, build_timeline
+from mosulmap.user_polygons import PolygonImport
 
 
 @dataclass

@@ -15,8 +15,7 @@ import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from mosulmap import settings
 from mosulmap.gazetteer import Gazetteer, load_gazetteer, scope_label
+from mosulmap.matches import Candidate, Match, MatchStatus, Method  # re-exported: callers import them from here
 from mosulmap.normalize import ARABIC_RE, consonants, family_base, has_arabic, normalise, phonetic, skeleton
 
 FUZZY_ACCEPT = 85.0  # lowest fuzzy score accepted as a match
@@ -35,72 +35,6 @@ MIN_SKELETON_LENGTH = 4  # shorter consonant skeletons collide too often (Shama 
 MAX_NAME_LENGTH = 80  # longer normalised strings are not place names
 LOOKUP_MEMO = 1 << 16  # names a resolver remembers the look-up of (text scanners ask for the same ones again and again)
 _LEVEL_SCORES = {"exact": 100.0, "normalised": 100.0, "phonetic": 95.0, "skeleton": 90.0, "consonants": 88.0}
-
-
-class MatchStatus(StrEnum):
-    """What the resolver concluded about a name."""
-
-    RESOLVED = "resolved"
-    GROUP = "group"
-    OUT_OF_SCOPE = "out_of_scope"
-    AMBIGUOUS = "ambiguous"
-    UNRESOLVED = "unresolved"
-
-
-class Method(StrEnum):
-    """How the conclusion was reached."""
-
-    EXACT = "exact"
-    NORMALISED = "normalised"
-    FUZZY = "fuzzy"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A place the name might refer to."""
-
-    place_id: str
-    name: str
-    scope: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Match:
-    """The resolver's answer for one name.
-
-    ``place_ids`` holds one id when resolved, the family members for a group, the places
-    concerned when out of scope or ambiguous, and nothing when unresolved.
-    """
-
-    query: str
-    status: MatchStatus
-    place_ids: tuple[str, ...] = ()
-    score: float = 0.0
-    method: Method = Method.NONE
-    matched_name: str | None = None
-    alternatives: tuple[Candidate, ...] = field(default_factory=tuple)
-    reason: str = ""
-
-    @property
-    def place_id(self) -> str | None:
-        """The single east-bank place, when the name resolved to exactly one."""
-        return self.place_ids[0] if self.status is MatchStatus.RESOLVED else None
-
-    @property
-    def is_resolved(self) -> bool:
-        """True for a single east-bank place or a numbered family of them."""
-        return self.status in (MatchStatus.RESOLVED, MatchStatus.GROUP)
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["status"] = self.status.value
-        data["method"] = self.method.value
-        data["place_id"] = self.place_id
-        data["place_ids"] = list(self.place_ids)
-        data["alternatives"] = [asdict(c) for c in self.alternatives]
-        return data
 
 
 PLACE_WORD = re.compile(r"\b(?:neighbou?rhoods?|districts?|quarters?|areas?|hayy?|hai)\b|حي|منطقة", re.I)

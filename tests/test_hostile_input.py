@@ -25,7 +25,8 @@ from mosulmap.claim_files import claims_csv, load_claims, read_claims, write_cla
 from mosulmap.cli import main
 from mosulmap.errors import InputError
 from mosulmap.extract import extract_text
-from mosulmap.polygons import build_polygons, import_user_polygons
+from mosulmap.polygons import build_polygons
+from mosulmap.user_polygons import import_user_polygons
 
 METRIC_CRS = load_campaign().metric_crs  # the default campaign's (UTM 38N)
 

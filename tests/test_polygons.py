@@ -11,10 +11,10 @@ from mosulmap.io import geojson_text
 from mosulmap.polygons import (
     MARKER_RADIUS_M,
     derive_polygons,
-    import_user_polygons,
     load_polygons,
     merge_polygons,
 )
+from mosulmap.user_polygons import import_user_polygons
 
 METRIC_CRS = load_campaign().metric_crs  # the default campaign's (UTM 38N)
 

@@ -124,7 +124,7 @@ def test_build_reports_every_bad_row_and_strict_stops_at_the_first(tmp_path):
 def test_empty_and_broken_polygon_layers(tmp_path, resolver):
     import geopandas as gpd
 
-    from mosulmap.polygons import import_user_polygons
+    from mosulmap.user_polygons import import_user_polygons
 
     empty = tmp_path / "empty.geojson"
     empty.write_text('{"type": "FeatureCollection", "features": []}')
