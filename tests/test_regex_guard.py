@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mosulmap.extract import anaphora, article, dating, frames, layout, lexicon, mentions, timex
+from mosulmap.extract import anaphora, arabic_lists, article, dating, frames, layout, lexicon, mentions, timex
 from mosulmap.regex_guard import first_chars, guarded
 
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     found = {}
-    for module in (lexicon, mentions, frames, timex, layout, article, dating, anaphora):
+    for module in (lexicon, mentions, arabic_lists, frames, timex, layout, article, dating, anaphora):
         for name, value in vars(module).items():
             items = [value] if isinstance(value, re.Pattern) else \
                 [x[0] for x in value if isinstance(x, tuple) and x and isinstance(x[0], re.Pattern)] \

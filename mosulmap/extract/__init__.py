@@ -7,7 +7,8 @@ was skipped and why. The pipeline is easy to follow, one module per concept:
 
 ``layout``    page → headline, dateline, prose and heading blocks, noise dropped;
 ``timex``     time expressions: recognition, then normalisation against the article's anchors;
-``mentions``  place names in a clause, resolved one by one, each with its role;
+``mentions``  place names in a clause, resolved one by one, each with its role (Arabic lists:
+              ``arabic_lists``);
 ``frames``    clauses → (trigger, place, time expressions) frames;
 ``anaphora``  clauses that point back to places named before;
 ``dating``    the article's dates: publication, story, sections, phases of the offensive;

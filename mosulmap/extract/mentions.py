@@ -20,6 +20,7 @@ from functools import lru_cache
 import ahocorasick
 
 from mosulmap.campaign import current as current_campaign
+from mosulmap.extract.arabic_lists import ARABIC_PLACE_WORDS, read_arabic_lists
 from mosulmap.extract.lexicon import NOT_PLACES, PLACE_NOUNS
 from mosulmap.normalize import compile_folded, fold_arabic, has_arabic
 from mosulmap.resolver import Match, MatchStatus, Resolver
@@ -31,30 +32,9 @@ _ARABIC_WORD = r"[\u0600-\u06FF][\u0600-\u06FF\u0660-\u0669]{0,30}"
 _ARABIC_NAME = rf"{_ARABIC_WORD}(?:\s+{_ARABIC_WORD}){{0,5}}"
 _NAME = rf"(?:{_LATIN_NAME}|{_ARABIC_NAME})"
 _SEP = r"(?:\s*[,،]\s*(?:and\s+|و)?|\s+and\s+|\s+و)"
-LIST = compile_folded(rf"{_LATIN_NAME}(?:{_SEP}{_LATIN_NAME})+")  # Arabic lists are read by Scanner._arabic
+LIST = compile_folded(rf"{_LATIN_NAME}(?:{_SEP}{_LATIN_NAME})+")  # Arabic lists: arabic_lists
 ITEM_SPLIT = compile_folded(rf"{_SEP}")
 CANDIDATE = compile_folded(_LATIN_NAME)
-ARABIC_PLACE_WORDS = tuple(fold_arabic(w) for w in ("حي", "منطقة", "حيي", "منطقتي", "أحياء", "مناطق"))
-ARABIC_NOT_NAMES = tuple(fold_arabic(w) for w in ("جديد", "جديدة", "آخر", "أخرى", "أخرى", "شرقي", "غربي", "شمالي",
-                                                  "جنوبي", "في", "من", "مختلفة", "عدة", "عديدة", "سكنية"))
-ARABIC_PLURAL_PLACE_WORDS = tuple(fold_arabic(w) for w in ("حيي", "منطقتي", "أحياء", "مناطق"))
-# An Arabic place name follows حي / منطقة (or their plurals, then a list joined by و).
-ARABIC_ANCHOR = compile_folded(
-    r"(?<![\u0621-\u064A\u0671-\u06D3])[وبل]?(حيي|حي|الحي|منطقتي|منطقة|أحياء|مناطق)(?=\s)")
-# "الأحياء المسيطر عليها بالكامل هي: السماح، وكوكجلي": a colon after a plural place word opens a list.
-ARABIC_COLON_LIST = compile_folded(r"(?:أحياء|مناطق)[^.:؛]{0,80}?:")
-ARABIC_APPROACH = compile_folded(r"(?<![\u0621-\u064A])(?:نحو|باتجاه|اتجاه|قرب|بالقرب|مشارف|أطراف|تخوم|مداخل)"
-                                 r"(?![\u0621-\u064A])")
-
-
-@lru_cache(maxsize=8)
-def arabic_where(city_names: tuple[str, ...]) -> re.Pattern[str]:
-    """"north of (the city of) Mosul / of the city": a bearing, for the campaign's Arabic city names."""
-    cities = "|".join(re.escape(n) for n in sorted(city_names, key=len, reverse=True) if has_arabic(n))
-    return compile_folded(r"(?:في\s+)?(?:ال)?(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?(?:\s+(?:ال)?(?:شرقي|غربي|شمالي|جنوبي))?"
-                          rf"\s+(?:مدينة\s+)?(?:{cities + '|' if cities else ''}المدينة)(?![\u0621-\u064A])")
-
-
 def _not_places() -> frozenset[str]:
     campaign = current_campaign()
     return _not_places_of(campaign.city_names + campaign.not_places)
@@ -65,7 +45,6 @@ def _not_places_of(words: tuple[str, ...]) -> frozenset[str]:
     return NOT_PLACES | {w.lower() for w in words}
 AL_PREFIX = compile_folded(r"^(?:al|el)[-\s]")
 PLACE_NOUN_AFTER = compile_folded(r"^\s+(?:neighbou?rhoods?|districts?|areas?|quarters?)\b", re.I)
-ARABIC_TOKEN = compile_folded(r"[\u0621-\u065F\u0660-\u0669\u0671-\u06D3\u0640A-Za-z0-9]+")  # not ، or ؛
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
 
 BUILDINGS = (r"hospital|mosque|building|compound|complex|(?:military\s+)?base|station|headquarters|HQ|plant|factory|"
@@ -266,12 +245,12 @@ class Scanner:
                 continue  # a list of something else ("ISIS, ISIL, IS and Daesh")
             taken.append(m.span())
             for (where, item), match in zip(items, matches):
-                self._keep(text, where, item, match, sentence, found, unplaced)
+                self.keep(text, where, item, match, sentence, found, unplaced)
         if self.phrases is not None:
             for start, end in self.phrases.spans(text):
                 match = self.resolver.lookup(text[start:end])
                 if match is not None:
-                    self._keep(text, start, text[start:end], match, sentence, found, unplaced)
+                    self.keep(text, start, text[start:end], match, sentence, found, unplaced)
                     taken.append((start, end))
         if self.translated is not None and PLACE_NOUNS.search(text):
             for m in self.translated.finditer(text):
@@ -280,106 +259,16 @@ class Scanner:
                 match = self.resolver.lookup(self.resolver.gazetteer[place_id].name)
                 if match is not None and not any(s <= m.start() < e for s, e in taken):
                     where = m.start("gloss") if m.group("gloss") else m.start("gloss2")
-                    self._keep(text, where, gloss, match, sentence, found, unplaced)
+                    self.keep(text, where, gloss, match, sentence, found, unplaced)
                     taken.append(m.span())
         for m in CANDIDATE.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
             self._singles(text, m.group(0), m.start(), sentence, found, unplaced)
         if has_arabic(text):
-            self._arabic(text, sentence, found, unplaced)
+            read_arabic_lists(self, text, sentence, found, unplaced)
         found = sorted({(m.start, m.end): m for m in found}.values(), key=lambda x: x.start)
         return found, unplaced
-
-    def _arabic(self, text, sentence, found, unplaced) -> None:
-        """Arabic names after حي / منطقة (and their duals and plurals), and the lists they open:
-        items joined by و or ، ("أحياء الملايين والسماح وكركوكلي", "حي نينوى الشرقية وسوق الأغنام
-        ومنطقة باب شمس", "الأحياء … هي: الشيماء، الانتصار"). Each item is resolved on its own, with the
-        anchor's place word licensing names that are also ordinary words (الوحدة "unity"); the list
-        ends at the first item that names no place."""
-        covered = [(m.start, m.end) for m in found]
-        starts = [(a.start(), a.start(1), a.end(), a.group(1)) for a in ARABIC_ANCHOR.finditer(text)]
-        starts += [(c.end() - 1, -1, c.end(), "احياء") for c in ARABIC_COLON_LIST.finditer(text)]
-        for start, word_start, end, word in sorted(starts):
-            if any(s <= start < e for s, e in covered):
-                continue
-            tokens = list(ARABIC_TOKEN.finditer(text, end, min(len(text), end + 400)))[:60]
-            if not tokens or tokens[0].group(0) in ARABIC_PLACE_WORDS + ARABIC_NOT_NAMES:
-                continue  # "منطقة حي القدس": the inner anchor names the place; "حي جديد": a new one
-            # "تقدم القطعات نحو خمسة مناطق … هي: سومر و الصحة": a list the forces only approach.
-            head = text[max(0, start - 30):end] if word_start >= 0 else text[max(0, start - 120):end]
-            approached = ARABIC_APPROACH.search(head) is not None
-            k, first, previous_end, conjunction = 0, True, end, False
-            while k < len(tokens):
-                gap = text[previous_end:tokens[k].start()]
-                if not first and tokens[k].group(0) == "و":  # "و «المثنى»": the quote left و standing alone
-                    k, previous_end, conjunction = k + 1, tokens[k].end(), True
-                    continue
-                where_to = arabic_where(current_campaign().city_names).match(text, tokens[k].start())
-                if not first and where_to and not conjunction:
-                    # "حيي الوحدة جنوب شرقي الموصل والبريد": a place's bearing stands between two items
-                    k = next((j for j, t in enumerate(tokens) if t.start() >= where_to.end()), len(tokens))
-                    continue
-                if not first:
-                    joined = conjunction or tokens[k].group(0).startswith("و") or "،" in gap or "," in gap
-                    conjunction = False
-                    if not joined or re.search(r"[.:;؛()]", gap):
-                        break
-                item = self._arabic_item(text, tokens, k, first, word)
-                if item is None:
-                    if first and word_start >= 0:
-                        name = f"{word} {tokens[k].group(0)}"
-                        self._keep(text, word_start, name, self.resolver.resolve(name), sentence, found, unplaced)
-                        break
-                    # In a list of several places an unknown one is reported and the list goes on.
-                    nxt = next((j for j in range(k + 1, min(k + 4, len(tokens)))
-                                if "،" in text[tokens[j - 1].end():tokens[j].start()]), None)
-                    if word not in ARABIC_PLURAL_PLACE_WORDS or nxt is None:
-                        break
-                    name = " ".join(t.group(0) for t in tokens[k:nxt]).removeprefix("و")
-                    self._keep(text, tokens[k].start(), name, self.resolver.resolve(name), sentence, found, unplaced)
-                    previous_end, k, first = tokens[nxt - 1].end(), nxt, False
-                    continue
-                item_start, item_end, match, width = item
-                if first and word_start >= 0:  # the written name keeps its حي, without a prefixed و or ب
-                    item_start = word_start
-                self._keep(text, item_start, " ".join(text[item_start:item_end].split()), match, sentence, found,
-                           unplaced, "geography" if approached else None)
-                covered.append((start, item_end))
-                k += width
-                previous_end = item_end
-                first = False
-
-    def _arabic_item(self, text, tokens, k, first, word):
-        """The place named at token ``k`` of an Arabic list: (start, end, match, tokens used), or None."""
-        skip = 0
-        head = tokens[k].group(0)
-        bare = head[1:] if not first and head.startswith("و") and len(head) > 2 else head
-        if bare in ARABIC_PLACE_WORDS or bare in ("الحي", "المنطقة"):
-            skip = 1  # "ومنطقة باب شمس", "وحي الضباط": the item carries its own place word
-        licence = "حي" if word in ARABIC_PLURAL_PLACE_WORDS + ("حي", "الحي", "حيي") else "منطقة"
-        for width in (3, 2, 1):
-            if k + skip + width > len(tokens):
-                continue
-            inner = tokens[k:k + skip + width]
-            if any(text[a.end():b.start()].strip() for a, b in zip(inner, inner[1:])):
-                continue  # an item does not run across a comma or a quotation mark
-            words = [t.group(0) for t in tokens[k + skip:k + skip + width]]
-            if width > 1 and "و" in words:
-                continue  # a lone و (left by a quotation mark) joins two items, it is in neither
-            if skip == 0 and not first:
-                words[0] = bare
-            phrase = " ".join(words)
-            span_start = tokens[k].start() + (1 if skip == 0 and not first and bare != head else 0)
-            span = (span_start, tokens[k + skip + width - 1].end())
-            tries = [f"{licence} {phrase}", phrase] + ([f"{word} {phrase}"] if first else [])
-            match = next((m for t in tries if (m := self.resolver.lookup(t)) is not None), None)
-            if match is None and width <= 2 and sum(len(w) for w in words) >= 5:
-                fuzzy = self.resolver.resolve(phrase)  # a variant spelling (الاوربجية for الأربجيه)
-                match = fuzzy if fuzzy.is_resolved else None
-            if match is not None and match.status is not MatchStatus.UNRESOLVED:
-                return span[0], span[1], match, skip + width
-        return None
 
     def _singles(self, text, phrase, offset, sentence, found, unplaced) -> None:
         """Longest sub-phrases of a capitalised run that the gazetteer knows exactly."""
@@ -399,7 +288,7 @@ class Scanner:
                 match = self.resolver.lookup(piece)
                 if match is not None:
                     where = offset + starts[i] + raw.find(piece)
-                    self._keep(text, where, piece, match, sentence, found, unplaced)
+                    self.keep(text, where, piece, match, sentence, found, unplaced)
                     i = j - 1
                     break
             else:
@@ -410,10 +299,11 @@ class Scanner:
                 if looks_like_name(piece) and (re.search(r"\b(?:of|in)\s+$", before) and PLACE_NOUNS.search(before)
                                                or PLACE_NOUNS.match(after.strip())):
                     where = offset + starts[i]
-                    self._keep(text, where, piece, self.resolver.resolve(piece), sentence, found, unplaced)
+                    self.keep(text, where, piece, self.resolver.resolve(piece), sentence, found, unplaced)
             i += 1
 
-    def _keep(self, text, where, item, match, sentence, found, unplaced, role: str | None = None) -> None:
+    def keep(self, text, where, item, match, sentence, found, unplaced, role: str | None = None) -> None:
+        """Add a resolved name to ``found`` (with its role), or report it in ``unplaced``."""
         gazetteer = self.resolver.gazetteer
         if match.is_resolved and any(gazetteer[p].is_whole_area for p in match.place_ids):
             # "districts of eastern Mosul" is not a claim about all of it: whole-east-bank
