@@ -133,7 +133,7 @@ def compile_folded(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 def has_arabic(text: str) -> bool:
     """Return True if ``text`` holds any Arabic-script letter."""
-    return bool(ARABIC_RE.search(text))
+    return not text.isascii() and ARABIC_RE.search(text) is not None
 
 
 def _strip_marks(text: str) -> str:

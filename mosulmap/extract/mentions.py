@@ -43,6 +43,7 @@ def _not_places() -> frozenset[str]:
 @lru_cache(maxsize=8)
 def _not_places_of(words: tuple[str, ...]) -> frozenset[str]:
     return NOT_PLACES | {w.lower() for w in words}
+OF_IN_BEFORE = compile_folded(r"\b(?:of|in)\s+$")
 AL_PREFIX = compile_folded(r"^(?:al|el)[-\s]")
 PLACE_NOUN_AFTER = compile_folded(r"^\s+(?:neighbou?rhoods?|districts?|areas?|quarters?)\b", re.I)
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
@@ -296,7 +297,7 @@ class Scanner:
                 piece = words[i].strip(" .,'’\"")
                 before = text[max(0, offset - 20): offset]
                 after = text[offset + len(phrase): offset + len(phrase) + 16]
-                if looks_like_name(piece) and (re.search(r"\b(?:of|in)\s+$", before) and PLACE_NOUNS.search(before)
+                if looks_like_name(piece) and (OF_IN_BEFORE.search(before) and PLACE_NOUNS.search(before)
                                                or PLACE_NOUNS.match(after.strip())):
                     where = offset + starts[i]
                     self.keep(text, where, piece, self.resolver.resolve(piece), sentence, found, unplaced)
