@@ -117,13 +117,15 @@ def load_inputs(
         raise MosulmapError(f"campaign {campaign.id} names no claims files and none were given")
     claims = load_claims(files, resolver, strict=strict)
     articles: list[ArticleResult] = []
-    if corpus == "campaign":
+    own = corpus == "campaign"
+    if own:
         corpus = campaign.corpus
     if corpus is not None:
         folder = Path(corpus)
         if not folder.is_dir():
             raise MosulmapError(f"{folder}: corpus folder not found")
-        articles = extract_files(sorted(folder.glob("*.txt")), resolver)
+        # The campaign's own articles are named from its folder: the same ids on every machine.
+        articles = extract_files(sorted(folder.glob("*.txt")), resolver, relative_to=campaign.folder if own else None)
         claims.claims = merge_reports(claims.claims, [c for a in articles for c in a.claims])
     inputs = Inputs(resolver, polygons, claims, articles, report)
     inputs.claim_files = [str(f) for f in files]

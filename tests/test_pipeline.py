@@ -2,14 +2,17 @@
 
 import csv
 import json
+import os
 from datetime import date
 from html import escape
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import maps_data
 
 from mosulmap import pipeline, settings
+from mosulmap.campaign import load_campaign
 from mosulmap.claims import claim_prefix
 from mosulmap.cli import main
 from mosulmap.errors import MosulmapError
@@ -44,13 +47,16 @@ def test_corpus_claims_reach_the_map(built):
     samah = {r["date"]: r for r in rows if r["place_id"] == "samah"}
     assert samah["2016-10-17"]["status"] == "is_control" and samah["2016-10-17"]["basis"] == "default"
     assert samah["2016-11-17"]["status"] == "gov_control"
-    kurdistan = claim_prefix(str((settings.DATA_DIR / "corpus") / "kurdistan24_is_admits_losing_territory.txt"))
+    # The bundled articles' ids stem from their path from the campaign's folder: the same in any clone.
+    campaign = load_campaign()
+    corpus = Path(os.path.relpath(campaign.corpus, campaign.folder)).as_posix()
+    kurdistan = claim_prefix(f"{corpus}/kurdistan24_is_admits_losing_territory.txt")
     assert f"{kurdistan}-001" in samah["2016-11-17"]["claim_ids"].split(";")
     used = {r["claim_id"]: r for r in csv.DictReader((out / "claims.csv").open())}
     assert "c0001" in used and "c1022" in used  # both bundled files
     # The Alalam report of 4 Nov is curated (c0014, Malayeen) and is also a bundled article: one claim,
     # both provenances.
-    alalam = claim_prefix(str((settings.DATA_DIR / "corpus") / "alalam_2016-11-04_east_mosul_six_districts.txt"))
+    alalam = claim_prefix(f"{corpus}/alalam_2016-11-04_east_mosul_six_districts.txt")
     assert f"{alalam}-001" not in used
     assert f"also extracted from the article ({alalam}-001" in used["c0014"]["note"]
     assert any(c.startswith("kurdistan24-") for c in used)  # what the curated data lacks is still added

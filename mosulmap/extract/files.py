@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -29,10 +30,12 @@ def read_metadata(path: Path) -> dict[str, str]:
     return {k: str(v) for k, v in data.items() if v is not None}
 
 
-def extract_file(path: str | Path, resolver: Resolver, published: date | None = None) -> ArticleResult:
+def extract_file(path: str | Path, resolver: Resolver, published: date | None = None,
+                 key: str | None = None) -> ArticleResult:
     """Extract claims from one article file (UTF-8 text), using its sidecar metadata if any.
 
-    ``published`` is a fallback: the sidecar's date and a printed dateline come first.
+    ``published`` is a fallback: the sidecar's date and a printed dateline come first. ``key``
+    is the stem of the claim ids (:func:`mosulmap.claims.claim_prefix`), by default the path as given.
     """
     path = Path(path)
     try:
@@ -53,11 +56,16 @@ def extract_file(path: str | Path, resolver: Resolver, published: date | None = 
                              "published", meta["published"]) from None
     source = meta.get("url") or path.name
     return extract_text(text, resolver, source=source, published=metadata_date, publisher=meta.get("publisher", ""),
-                        title=meta.get("title"), id_prefix=claim_prefix(str(path)), fallback_published=published)
+                        title=meta.get("title"), id_prefix=claim_prefix(key or str(path)),
+                        fallback_published=published)
 
 
 def extract_files(paths: Iterable[str | Path], resolver: Resolver | None = None,
-                  published: date | None = None) -> list[ArticleResult]:
-    """Extract claims from several article files; see :func:`extract_file`."""
+                  published: date | None = None, relative_to: str | Path | None = None) -> list[ArticleResult]:
+    """Extract claims from several article files; see :func:`extract_file`. With ``relative_to``
+    (a campaign's folder), each file's claim ids stem from its path relative to that folder, so
+    the ids of a campaign's own articles do not depend on where the repository lies."""
     resolver = resolver or Resolver()
-    return [extract_file(p, resolver, published) for p in paths]
+    return [extract_file(p, resolver, published,
+                         Path(os.path.relpath(p, relative_to)).as_posix() if relative_to is not None else None)
+            for p in paths]
