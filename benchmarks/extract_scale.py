@@ -8,21 +8,11 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def _timed(work, repeat: int = 1):
-    """(best time of ``repeat`` runs, the result): this machine's neighbours make single runs vary
-    by 10 % and more."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from timing import best_of  # noqa: E402
 
 
 def main(n: int) -> None:
@@ -34,12 +24,12 @@ def main(n: int) -> None:
 
     corpus = write_corpus_jsonl(n, Path(tempfile.mkdtemp()) / "corpus.jsonl", share=0.01)
     mb = corpus.stat().st_size / 1e6
-    t_json, _ = _timed(lambda: [json.loads(line) for line in corpus.open("rb")], 3)
-    t_all, every = _timed(lambda: extract_corpus([corpus], relevance=False))
-    t_rel, relevant = _timed(lambda: extract_corpus([corpus]), 3)
+    t_json, _ = best_of(lambda: [json.loads(line) for line in corpus.open("rb")], 3)
+    t_all, every = best_of(lambda: extract_corpus([corpus], relevance=False), 1)
+    t_rel, relevant = best_of(lambda: extract_corpus([corpus]), 3)
     with local_cluster(2) as cluster, Client(cluster):  # the cluster `--engine dask --workers 2` starts
         extract_corpus([corpus], engine="dask", scheduler=cluster.scheduler_address)  # warm the workers
-        t_dask, dist = _timed(lambda: extract_corpus([corpus], engine="dask", scheduler=cluster.scheduler_address), 3)
+        t_dask, dist = best_of(lambda: extract_corpus([corpus], engine="dask", scheduler=cluster.scheduler_address), 3)
     same = [c.claim_id for c in dist.claims] == [c.claim_id for c in relevant.claims] == \
         [c.claim_id for c in every.claims]
     print(f"{n:,} articles, {mb:.1f} MB, {relevant.read - relevant.irrelevant} relevant: json.loads alone "

@@ -18,14 +18,8 @@ from mosulmap.gazetteer import load_gazetteer
 from mosulmap.normalize import normalise, phonetic, skeleton
 from mosulmap.resolver import MIN_FUZZY_LENGTH, Match, MatchStatus, Resolver
 
-
-def _timed(func: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import best_of  # noqa: E402
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -85,9 +79,9 @@ def bench_resolve() -> list[tuple[str, str]]:
     rows = [("resolve: index build", f"{t_index * 1000:.0f} ms once per gazetteer ({len(resolver._fuzzy_keys)} keys)")]
     for label, names in resolution_workloads().items():
         _clear_caches()
-        t_naive, naive = _timed(lambda names=names: [naive_resolve(resolver, n) for n in names], 1)
+        t_naive, naive = best_of(lambda names=names: [naive_resolve(resolver, n) for n in names], 1)
         _clear_caches()
-        t_batch, batch = _timed(lambda names=names: resolver.resolve_many(names), 1)
+        t_batch, batch = best_of(lambda names=names: resolver.resolve_many(names), 1)
         same = sum(a == b for a, b in zip(naive, batch))
         resolved = sum(m.is_resolved for m in batch)
         rows.append(
@@ -123,9 +117,9 @@ def bench_extract(n_articles: int = 1000) -> list[tuple[str, str]]:
                                 found += resolver.resolve(" ".join(words[i:j])).is_resolved
         return found
 
-    t_ours, results = _timed(lambda: [extract_text(t, resolver, source=f"a{i}") for i, t in enumerate(articles)], 1)
+    t_ours, results = best_of(lambda: [extract_text(t, resolver, source=f"a{i}") for i, t in enumerate(articles)], 1)
     sample = articles[:100]
-    t_naive, _ = _timed(lambda: naive(sample), 1)
+    t_naive, _ = best_of(lambda: naive(sample), 1)
     t_naive *= len(articles) / len(sample)
     claims = sum(len(r.claims) for r in results)
     return [
@@ -150,10 +144,10 @@ def bench_build() -> list[tuple[str, str]]:
     data = prepare(load_inputs())
     t_prepare = time.perf_counter() - start
     days = data.timeline.days[:100]
-    t_maps, _ = _timed(lambda: list(day_pages(data, days)), 1)
-    t_slider, slider = _timed(lambda: timeline_script(data) + render_slider(data), 1)  # its data and its page
+    t_maps, _ = best_of(lambda: list(day_pages(data, days)), 1)
+    t_slider, slider = best_of(lambda: timeline_script(data) + render_slider(data), 1)  # its data and its page
     snap = SnapshotRenderer(data)
-    t_png, _ = _timed(lambda: [snap.render(d) for d in days], 1)
+    t_png, _ = best_of(lambda: [snap.render(d) for d in days], 1)
     snap.close()
 
     def naive_slider() -> str:
@@ -168,13 +162,13 @@ def bench_build() -> list[tuple[str, str]]:
             frames.append(geojson_dict(gdf[["place_id", "status", "popup", "time", "geometry"]], 5))
         return json.dumps(frames)
 
-    t_naive, naive = _timed(naive_slider, 1)
+    t_naive, naive = best_of(naive_slider, 1)
     import tempfile
 
     from mosulmap.pipeline import build
 
     with tempfile.TemporaryDirectory() as tmp:
-        t_full, _ = _timed(lambda: build(f"{tmp}/out", every_day=True), 1)
+        t_full, _ = best_of(lambda: build(f"{tmp}/out", every_day=True), 1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
         (
@@ -219,7 +213,6 @@ def bench_scale(n_articles: int = 200_000, n_claims: int = 200_000) -> list[tupl
     import subprocess
     import tempfile
 
-    sys.path.insert(0, str(Path(__file__).parent))
     from synthetic import write_claims_parquet, write_corpus_jsonl
 
     from mosulmap.corpus import extract_corpus
@@ -227,15 +220,15 @@ def bench_scale(n_articles: int = 200_000, n_claims: int = 200_000) -> list[tupl
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus_jsonl(n_articles, Path(tmp) / "corpus.jsonl", share=0.01)
-        t_all, full = _timed(lambda: extract_corpus([corpus], relevance=False), 1)
-        t_rel, fast = _timed(lambda: extract_corpus([corpus]), 1)
+        t_all, full = best_of(lambda: extract_corpus([corpus], relevance=False), 1)
+        t_rel, fast = best_of(lambda: extract_corpus([corpus]), 1)
         from distributed import Client, LocalCluster
 
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address=None) as cluster, Client(cluster) as client:
             address = cluster.scheduler_address
             extract_corpus([corpus], engine="dask", scheduler=address)  # warm the workers (imports, gazetteer)
-            t_dask, dist = _timed(lambda: extract_corpus([corpus], engine="dask", scheduler=address), 1)
+            t_dask, dist = best_of(lambda: extract_corpus([corpus], engine="dask", scheduler=address), 1)
             peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         same = [c.claim_id for c in dist.claims] == [c.claim_id for c in fast.claims] == \
             [c.claim_id for c in full.claims]
