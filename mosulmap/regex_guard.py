@@ -36,71 +36,109 @@ def _category(digit: bool, ascii_only: bool) -> frozenset[str]:
     return frozenset(c for c in map(chr, range(128 if ascii_only else sys.maxunicode + 1)) if test(c))
 
 
-def _first(items, flags: int) -> tuple[set[str], bool]:
-    """(characters the sequence can begin with, whether it can match the empty string)."""
+def _first(items, flags: int, bounded: bool = False) -> tuple[set[str], set[str], bool]:
+    """(characters the sequence can begin with right after a word boundary ``\\b`` that every
+    path to them passes, the characters it can begin with otherwise, whether it can match the
+    empty string). ``bounded``: a boundary was passed before the sequence."""
+    after_edge: set[str] = set()
     found: set[str] = set()
     for op, av in items:
+        if op is C.AT and av is C.AT_BOUNDARY:
+            bounded = True
+            continue
         if op in _ZERO_WIDTH:
             continue  # anchors, look-arounds: consume nothing (ignoring a constraint only widens the set)
         if op is C.LITERAL:
-            found.add(chr(av))
-            return found, False
+            (after_edge if bounded else found).add(chr(av))
+            return after_edge, found, False
         if op is C.IN:
+            chars: set[str] = set()
             for kind, value in av:
                 if kind is C.LITERAL:
-                    found.add(chr(value))
+                    chars.add(chr(value))
                 elif kind is C.RANGE and value[1] - value[0] <= _MAX_RANGE:
-                    found.update(map(chr, range(value[0], value[1] + 1)))
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
                 elif kind is C.CATEGORY and value in (C.CATEGORY_DIGIT, C.CATEGORY_SPACE):
-                    found |= _category(value is C.CATEGORY_DIGIT, bool(flags & re.ASCII))
+                    chars |= _category(value is C.CATEGORY_DIGIT, bool(flags & re.ASCII))
                 else:
-                    raise _Unknown  # NEGATE, CATEGORY (\w, \d, \s), a huge range
-            return found, False
+                    raise _Unknown  # NEGATE, CATEGORY (\w, \W, …), a huge range
+            (after_edge if bounded else found).update(chars)
+            return after_edge, found, False
         if op is C.SUBPATTERN:
             _group, add_flags, _del_flags, sub = av
             if add_flags & re.IGNORECASE and not flags & re.IGNORECASE:
                 raise _Unknown  # (?i:…) inside a case-sensitive pattern: the guard would be too strict
-            chars, empty = _first(sub, flags)
+            edge, chars, empty = _first(sub, flags, bounded)
         elif op is C.BRANCH:
-            chars, empty = set(), False
+            edge, chars, empty = set(), set(), False
             for alternative in av[1]:
-                more, alt_empty = _first(alternative, flags)
+                more_edge, more, alt_empty = _first(alternative, flags, bounded)
+                edge |= more_edge
                 chars |= more
                 empty = empty or alt_empty
         elif op in _REPEATS:
             low, _high, sub = av
-            chars, empty = _first(sub, flags)
+            edge, chars, empty = _first(sub, flags, bounded)
             empty = empty or low == 0
         elif op is C.ATOMIC_GROUP:
-            chars, empty = _first(av, flags)
+            edge, chars, empty = _first(av, flags, bounded)
         else:
             raise _Unknown  # ANY, NOT_LITERAL, CATEGORY, GROUPREF, …
+        after_edge |= edge
         found |= chars
         if not empty:
-            return found, False
-    return found, True
+            return after_edge, found, False
+        # the part may match nothing: a boundary inside it does not hold for what follows
+    return after_edge, found, True
+
+
+def _heads(pattern: str, flags: int) -> tuple[frozenset[str], frozenset[str]] | None:
+    try:
+        parsed = _parser.parse(pattern, flags)
+        if parsed.state.flags & ~flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE | re.DOTALL):
+            return None  # inline global flags ("(?i)…") must stay at the front
+        after_edge, found, empty = _first(parsed, parsed.state.flags)
+    except (_Unknown, re.error, RecursionError):
+        return None
+    if empty or not (after_edge or found):
+        return None
+    return frozenset(after_edge - found), frozenset(found)
 
 
 def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """The characters every match of ``pattern`` begins with, or None when they are not known
     (or it can match the empty string)."""
-    try:
-        parsed = _parser.parse(pattern, flags)
-        if parsed.state.flags & ~flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE | re.DOTALL):
-            return None  # inline global flags ("(?i)…") must stay at the front
-        chars, empty = _first(parsed, parsed.state.flags)
-    except (_Unknown, re.error, RecursionError):
-        return None
-    return None if empty or not chars else frozenset(chars)
+    heads = _heads(pattern, flags)
+    return None if heads is None else heads[0] | heads[1]
+
+
+def _class(chars: frozenset[str]) -> str:
+    """A character class of ``chars`` as ranges. Characters past the Basic Multilingual Plane (a
+    few Unicode digits) widen to the whole of it: ``re`` keeps a class within the BMP as one
+    table, and tries a class with single characters past it one by one, slower than no guard."""
+    codes = sorted({ord(c) for c in chars if ord(c) <= 0xFFFF})
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = [f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges]
+    if any(ord(c) > 0xFFFF for c in chars):
+        parts.append("\\U00010000-\\U0010ffff")
+    return "[" + "".join(parts) + "]"
 
 
 def guarded(pattern: str, flags: int = 0) -> str:
-    """``pattern`` behind a look-ahead for its first characters (unchanged when they are unknown)."""
-    chars = None if flags & re.VERBOSE else first_chars(pattern, flags)  # a closing comment would eat the ")"
-    if chars is None:
+    """``pattern`` behind a look-ahead for its first characters (unchanged when they are unknown).
+    Where every way to a first character passes a word boundary (``\\bnot\\b|\\bnever\\b``) the
+    look-ahead asks for the boundary too, so a position inside a word fails at once."""
+    heads = None if flags & re.VERBOSE else _heads(pattern, flags)  # a closing comment would eat the ")"
+    if heads is None:
         return pattern
-    cls = "".join(f"\\U{ord(c):08x}" for c in sorted(chars))
-    return f"(?=[{cls}])(?:{pattern})"
+    after_edge, found = heads
+    options = ([r"\b" + _class(after_edge)] if after_edge else []) + ([_class(found)] if found else [])
+    return f"(?={'|'.join(options)})(?:{pattern})"
 
 
 def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:

@@ -28,7 +28,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 PATTERNS = _patterns()
-GUARDED = [(name, rx) for name, rx in PATTERNS if rx.pattern.startswith("(?=[")]
+GUARDED = [(name, rx) for name, rx in PATTERNS if rx.pattern.startswith("(?=")]
 SENTENCES = [
     "Iraqi special forces said on Tuesday they had not yet entered al-Zuhur, while the army pushed into Karama.",
     "The Federal Police could retake the Wahda district within 2 days, an officer told reporters on 12 November 2016.",
@@ -83,3 +83,15 @@ def test_first_characters_are_read_not_guessed():
     assert first_chars(r".x") is None and first_chars(r"\w+") is None and first_chars(r"[^a]x") is None
     rx = re.compile(guarded(r"(?P<n>\d+) (days?)", re.I), re.I)
     assert rx.search("after 12 Days").group("n", 2) == ("12", "Days")
+
+
+def test_a_boundary_before_every_first_character_joins_the_guard():
+    from mosulmap.regex_guard import compile_guarded
+
+    # every way in passes \b: the guard asks for it, so a position inside a word fails at once
+    assert guarded(r"\b(?:near|towards?)\s+$", re.I).startswith(r"(?=\b[")
+    # an optional prefix holding the \b does not hold for what follows it
+    rx = compile_guarded(r"(?:\bal-)?Karama")
+    assert rx.search("xKarama").start() == 1 and rx.search("the al-Karama").start() == 4
+    # a digit past the Basic Multilingual Plane is a digit to re, and to the guard
+    assert compile_guarded(r"x?\d+").search("a \U0001D7CE\U0001D7CF").group() == "\U0001D7CE\U0001D7CF"
