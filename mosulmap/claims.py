@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -106,6 +106,11 @@ class Claim:
     def place_id(self) -> str | None:
         return self.place_ids[0] if len(self.place_ids) == 1 else None
 
+    def __reduce__(self):
+        # Pickled as its values in field order (Dask sends claims from its workers): the
+        # dataclass's own state functions look the fields up again for every claim.
+        return _claim_of, (tuple([getattr(self, name) for name in _CLAIM_FIELDS]),)
+
     def to_row(self) -> dict[str, str]:
         return {
             "claim_id": self.claim_id,
@@ -128,6 +133,16 @@ class Claim:
             "basis": self.basis,
             "relay_of": self.relay_of,
         }
+
+
+_CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+
+
+def _claim_of(values: tuple) -> Claim:
+    claim = object.__new__(Claim)
+    for name, value in zip(_CLAIM_FIELDS, values):
+        object.__setattr__(claim, name, value)
+    return claim
 
 
 @dataclass

@@ -196,15 +196,12 @@ def _batches(records: Iterable[Record | BadRecord], result: CorpusResult) -> Ite
 
 
 def _collect(result: CorpusResult, outputs: Iterable[list[ArticleResult | None]]) -> None:
+    keep = result.sink.add if result.sink is not None else result.results.append
     for batch in outputs:
+        result.irrelevant += batch.count(None)  # most of an archive: counted, not walked through
         for item in batch:
-            if item is None:
-                result.irrelevant += 1
-            elif result.sink is not None:
-                result.sink.add(item)
-            else:
-                result.results.append(item)
-
+            if item is not None:
+                keep(item)
 
 
 
