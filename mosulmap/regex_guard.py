@@ -97,6 +97,8 @@ def _heads(pattern: str, flags: int) -> tuple[frozenset[str], frozenset[str]] | 
         parsed = _parser.parse(pattern, flags)
         if parsed.state.flags & ~flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE | re.DOTALL):
             return None  # inline global flags ("(?i)…") must stay at the front
+        if parsed.data and parsed.data[0] in ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING)):
+            return None  # "^…": re tries it at the start only; a guard in front would make it scan the text
         after_edge, found, empty = _first(parsed, parsed.state.flags)
     except (_Unknown, re.error, RecursionError):
         return None

@@ -53,9 +53,9 @@ def _bare(rx: re.Pattern[str]) -> re.Pattern[str]:
 
 def test_the_guard_covers_most_of_the_extractors_patterns():
     # Without the guard a word alternation is tried at every position of every clause; a pattern
-    # the guard cannot read (a class with \w) keeps working, unguarded.
+    # the guard cannot read (a class with \w), or one anchored at the start, keeps working unguarded.
     assert len(PATTERNS) > 60
-    assert len(GUARDED) >= 0.8 * len(PATTERNS)
+    assert len(GUARDED) >= 0.75 * len(PATTERNS)
     assert guarded(r"[^\W\d_]+") == r"[^\W\d_]+"
 
 
@@ -95,3 +95,10 @@ def test_a_boundary_before_every_first_character_joins_the_guard():
     assert rx.search("xKarama").start() == 1 and rx.search("the al-Karama").start() == 4
     # a digit past the Basic Multilingual Plane is a digit to re, and to the guard
     assert compile_guarded(r"x?\d+").search("a \U0001D7CE\U0001D7CF").group() == "\U0001D7CE\U0001D7CF"
+
+
+def test_a_pattern_anchored_at_the_start_keeps_no_guard():
+    # re tries "^…" at the start only; a look-ahead in front of it made it scan every position
+    # (0.1 -> 9 us on a 700-character line)
+    assert guarded(r"^\s*string\(\d+\)") == r"^\s*string\(\d+\)"
+    assert guarded(r"\Aal-") == r"\Aal-"

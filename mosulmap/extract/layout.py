@@ -41,7 +41,7 @@ DATELINE_PREFIX = compile_folded(
 )
 MAX_HEADING_WORDS = 12
 NUMERIC_DATE = compile_folded(r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>20\d\d)\b")
-_LETTER = compile_folded(r"[^\W\d_]")
+_NOT_LETTERS = compile_folded(r"[\W\d_]+")  # what is left of a line without them is its letters
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def clean_text(text: str) -> tuple[list[str], int]:
         if not stripped:
             continue
         if any(p.search(stripped) for p in NOISE) or (
-                len(stripped) > 40 and len(_LETTER.findall(stripped)) < 0.5 * len(stripped)):
+                len(stripped) > 40 and len(_NOT_LETTERS.sub("", stripped)) < 0.5 * len(stripped)):
             dropped += 1
             continue
         paragraphs.append(stripped)
