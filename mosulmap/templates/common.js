@@ -57,8 +57,10 @@ function mosulmapPopupOptions(map) {
     // On a phone the title box spans the top with the scale bar under it, and the folded legend and
     // panel sit at the bottom: a popup opens between them.
     var box = map.getContainer().getBoundingClientRect(), top = 110, bottom = 40;
+    var title = document.querySelector(".mm-title");
+    // on a desktop the title box spans the top too, as tall as the day's counts make it
+    var wide = title ? Math.max(90, Math.ceil(title.getBoundingClientRect().bottom - box.top) + 12) : 90;
     if (narrow) {
-        var title = document.querySelector(".mm-title");
         if (title) { top = Math.max(top, title.getBoundingClientRect().bottom - box.top + 60); }
         document.querySelectorAll(".mm-legend, .mm-panel").forEach(function (el) {
             var r = el.getBoundingClientRect();
@@ -68,7 +70,7 @@ function mosulmapPopupOptions(map) {
     // the popup's content scrolls within the room left between them (its header and tip take ~60 px)
     var room = Math.max(120, Math.min(300, box.height - top - bottom - 60));
     return {maxWidth: narrow ? w - 80 : 460, minWidth: narrow ? Math.min(240, w - 80) : 50, maxHeight: narrow ? room : 380,
-            autoPanPaddingTopLeft: narrow ? [10, top] : [60, 90], autoPanPaddingBottomRight: narrow ? [10, bottom] : [300, 40]};
+            autoPanPaddingTopLeft: narrow ? [10, top] : [60, wide], autoPanPaddingBottomRight: narrow ? [10, bottom] : [300, 40]};
 }
 // On a phone the scale bar sits under the title box, however tall the day's counts made it.
 function mosulmapPlaceScale(map) {
