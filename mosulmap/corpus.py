@@ -39,6 +39,7 @@ from mosulmap.records import (
 from mosulmap.resolver import Resolver
 
 BATCH = 500  # records per task: big enough to amortise scheduling, small enough to balance
+SCAN_BYTES = 8 << 20  # the relevance pass joins at most this much text for one scan
 
 
 @dataclass
@@ -122,12 +123,22 @@ class Relevance:
         never spans two texts and word edges stay where they were); each match marks its text,
         and the scan goes on at the next one. A relevant text costs one call, an irrelevant one
         none (a call per text, and its conversion to UTF-8, cost more than the scan)."""
-        if not texts:
-            return []
-        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        found: list[bool] = []
+        group: list[bytes] = []
+        size = 0
+        for text in texts:
+            encoded = text.encode("utf-8", "surrogatepass")
+            if group and size + len(encoded) > SCAN_BYTES:  # a batch of long records: a few scans, bounded copies
+                found += self._scan(group)
+                group, size = [], 0
+            group.append(encoded)
+            size += len(encoded) + 1
+        return found + (self._scan(group) if group else [])
+
+    def _scan(self, encoded: list[bytes]) -> list[bool]:
         starts = list(accumulate((len(b) + 1 for b in encoded[:-1]), initial=0))
         blob = b"\0".join(encoded)
-        found = [False] * len(texts)
+        found = [False] * len(encoded)
         search, position = self.search_bytes, 0
         while (m := search(blob, position)) is not None:
             i = bisect_right(starts, m.start()) - 1

@@ -156,6 +156,16 @@ def test_the_relevance_pass_lets_through_every_text_that_names_a_place(gazetteer
     assert relevant.many(texts[-6:]) == [False, False, True, False, False, True]
 
 
+def test_the_relevance_pass_scans_long_batches_in_bounded_pieces(gazetteer, monkeypatch):
+    from mosulmap import corpus
+
+    relevant = Relevance(gazetteer)
+    texts = [r["text"] for r in generate(300, share=0.3)] + ["Karama", "", "x" * 5000]
+    whole = relevant.many(texts)
+    monkeypatch.setattr(corpus, "SCAN_BYTES", 2_000)  # many pieces: the same answers
+    assert relevant.many(texts) == whole and sum(whole) > 50
+
+
 def test_the_relevance_pass_drops_only_articles_that_never_mention_the_place(tmp_path, gazetteer):
     relevant = Relevance(gazetteer)
     assert relevant("Troops entered the Karama district.") and relevant("قوات في حي الزهور")
