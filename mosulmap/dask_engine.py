@@ -175,11 +175,12 @@ def _check_inputs(inputs: Iterable[str | Path]) -> None:
 
 
 def _tasks(inputs: Iterable[str | Path], threads: int = 1) -> Iterator[tuple]:
-    """Units of work in corpus order, paths absolute (a remote worker has another working folder)
-    beside the path as given (the records' keys): ("lines", path, shown, start, end, first record
-    number) for an uncompressed JSON Lines file, ("files", [(path, shown)]) for articles, and
-    ("whole", path, shown) otherwise. A JSON Lines file is cut into a multiple of ``threads``
-    ranges of about equal size, so no worker is left alone with the last one."""
+    """Units of work in corpus order (the inputs checked by :func:`_check_inputs`), paths absolute
+    (a remote worker has another working folder) beside the path as given (the records' keys):
+    ("lines", path, shown, start, end, first record number) for an uncompressed JSON Lines file,
+    ("files", [(path, shown)]) for articles, and ("whole", path, shown) otherwise. A JSON Lines
+    file is cut into a multiple of ``threads`` ranges of about equal size, so no worker is left
+    alone with the last one."""
     for item in inputs:
         path = Path(item)
         if path.is_dir():
@@ -188,8 +189,6 @@ def _tasks(inputs: Iterable[str | Path], threads: int = 1) -> Iterator[tuple]:
             if files:
                 for i in range(0, len(files), CHUNK_FILES):
                     yield ("folder", str(path.absolute()), str(path), files[i:i + CHUNK_FILES])
-        elif not path.exists() and not path.is_symlink():
-            raise InputError("no such file or folder", path)
         elif path.suffix.lower() in (".jsonl", ".ndjson") and regular_file_problem(path) is None:
             yield from _line_chunks(path, threads)
         elif kind_of(path) == ".txt":

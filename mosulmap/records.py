@@ -259,11 +259,11 @@ def _parse_json(line: bytes) -> object:
     integers past 64 bits as floats: those lines, and any record whose fields hold a float, go to json."""
     try:
         obj = orjson.loads(line)
+        if not (isinstance(obj, dict) and any(type(obj.get(f)) is float for f in FIELDS)):
+            return obj
     except orjson.JSONDecodeError:
-        return _without_surrogates(json.loads(line.decode("utf-8", errors="replace")))
-    if isinstance(obj, dict) and any(type(obj.get(f)) is float for f in FIELDS):
-        return _without_surrogates(json.loads(line.decode("utf-8", errors="replace")))
-    return obj
+        pass
+    return _without_surrogates(json.loads(line.decode("utf-8", errors="replace")))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

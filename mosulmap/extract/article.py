@@ -12,7 +12,7 @@ headings, phases of the offensive) are read by :mod:`mosulmap.extract.dating`; t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -29,7 +29,7 @@ from mosulmap.extract.dating import (
     section_date,
     story_date,
 )
-from mosulmap.extract.frames import Clause, Frame, Trigger, clause_frames, find_triggers, split_clauses
+from mosulmap.extract.frames import Clause, Frame, clause_frames, find_triggers, split_clauses
 from mosulmap.extract.layout import parse_layout, split_sentences, strip_dateline_prefix
 from mosulmap.extract.lexicon import (
     ACTORS,
@@ -101,23 +101,16 @@ class _Article:
         self.last_day: date | None = None  # the day the text named last
         self.now: date | None = None  # the day a blog's title writes from
         self.landmarks: dict[str, Mention] = {}  # head noun ("university") -> the landmark it names
-        self._triggers: dict[str, list[Trigger]] = {}
-        self._timexes: dict[str, list[Timex]] = {}
+        self._found: dict[tuple[Callable, str], list] = {}
 
-    def triggers(self, text: str) -> list[Trigger]:
-        """:func:`find_triggers`, once per text of this article (the lead's sentences are read
-        for the story's date, then again for their claims). The list is shared: never mutated."""
-        found = self._triggers.get(text)
-        if found is None:
-            found = self._triggers[text] = find_triggers(text)
-        return found
-
-    def timexes(self, text: str) -> list[Timex]:
-        """:func:`find_timexes`, once per text of this article (as :meth:`triggers`)."""
-        found = self._timexes.get(text)
-        if found is None:
-            found = self._timexes[text] = find_timexes(text)
-        return found
+    def found(self, find: Callable[[str], list], text: str) -> list:
+        """``find(text)`` (:func:`find_triggers`, :func:`find_timexes`) once per text of this
+        article: the lead's sentences are read for the story's date, then again for their claims.
+        The list is shared: never mutated."""
+        key = (find, text)
+        if key not in self._found:
+            self._found[key] = find(text)
+        return self._found[key]
 
     def is_place(self, word: str) -> bool:
         """Whether an Arabic word names a place on its own (with حي before it)."""
@@ -180,14 +173,14 @@ def _sentence(state: _Article, sentence: str, reference: DateFinding) -> DateFin
     result = state.result
     parsed: list[tuple[Clause, list[Mention], list[Timex], list[Frame]]] = []
     for clause in split_clauses(sentence, state.is_place):
-        clause.triggers = state.triggers(clause.text)
+        clause.triggers = state.found(find_triggers, clause.text)
         live = [t for t in clause.triggers if not t.blocked]
         clause.blocker = next((t.blocked for t in clause.triggers if t.blocked), None) if not live else None
         mentions: list[Mention] = []
         if live:
             mentions, unplaced = state.scanner.mentions(clause.text, sentence)
             result.unplaced += [u for u in dict.fromkeys(unplaced) if u not in result.unplaced]
-        timexes = state.timexes(clause.text)
+        timexes = state.found(find_timexes, clause.text)
         background = background_clause(clause, mentions)
         frames = clause_frames(clause, mentions, [] if background else timexes)
         parsed.append((clause, mentions, [] if background else timexes, frames))

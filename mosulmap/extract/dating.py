@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from mosulmap.campaign import current as current_campaign
 from mosulmap.claims import DatePrecision
 from mosulmap.dates import MONTHS, DateFinding, find_dateline, infer_publication
-from mosulmap.extract.frames import Clause, split_clauses
+from mosulmap.extract.frames import Clause, find_triggers, split_clauses
 from mosulmap.extract.layout import NUMERIC_DATE, Layout, split_sentences, strip_dateline_prefix
 from mosulmap.extract.lexicon import BACKGROUND, CAMPAIGN_NOUNS, LIST_REFERENCE, PHASE_SINCE
 from mosulmap.extract.mentions import Mention
@@ -158,7 +158,7 @@ def find_phase_starts(state: _Article, sentences: list[str], story: date) -> Non
             continue  # a clause can match only where its sentence does: no need to cut it
         for clause in split_clauses(sentence):
             if BACKGROUND.search(clause.text) and CAMPAIGN_NOUNS.search(clause.text):
-                found = state.when(state.timexes(clause.text), story)
+                found = state.when(state.found(find_timexes, clause.text), story)
                 if found and found.value > current_campaign().start:
                     state.phase_starts.append(found.value)
 
@@ -170,12 +170,12 @@ def lead_date(state: _Article, layout: Layout) -> DateFinding | None:
         return None
     lead = _lead_index(prose)
     for sentence in split_sentences(strip_dateline_prefix(prose[lead]))[:2]:
-        if not state.triggers(sentence):
+        if not state.found(find_triggers, sentence):
             continue  # a standfirst about something else ("the UN said on Saturday …") dates no story
         for clause in split_clauses(sentence):
             if background_clause(clause, []):
                 continue
-            found = state.when(state.timexes(clause.text), state.published.value)
+            found = state.when(state.found(find_timexes, clause.text), state.published.value)
             if found and found.precision is not DatePrecision.APPROXIMATE and \
                     state.published.value - found.value <= timedelta(days=7):
                 return DateFinding(found.value, found.precision, f"the lead's {found.how}")
