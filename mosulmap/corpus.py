@@ -77,9 +77,6 @@ class CorpusResult:
 
 # -- relevance -------------------------------------------------------------------------------------
 
-_RE2_SPECIAL = frozenset(".^$*+?()[]{}|\\")
-
-
 def relevance_words(gazetteer: Gazetteer) -> list[str]:
     """What the relevance pass looks for, lower-cased: the campaign's city names and every mapped
     name and variant of 4 characters or more (also without "al-"/"el-", and Arabic without حي/منطقة)."""
@@ -105,7 +102,7 @@ class Relevance:
 
         parts = []
         for word in relevance_words(gazetteer):
-            literal = "".join("\\" + ch if ch in _RE2_SPECIAL else ch for ch in word)
+            literal = re2.escape(word)
             if word[0] > "\u05ff":
                 parts.append(literal)
             else:
