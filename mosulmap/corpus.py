@@ -4,8 +4,8 @@ Input is any mix of a folder of ``.txt`` articles (with ``.meta.json`` sidecars)
 or Parquet files with a ``text`` column and optional ``published``, ``url``, ``publisher``,
 ``title`` (``.gz`` compressed too), read by :mod:`mosulmap.records` with its limits; a record that
 cannot be read is reported with its file and record number and skipped (``strict`` stops instead).
-Before the extractor, a cheap relevance pass (one RE2 regular expression over every gazetteer name
-and the city's names, compiled once per gazetteer) drops the articles that never mention the place. The same
+Before the extractor, a cheap relevance pass (:mod:`mosulmap.relevance`) drops the articles that
+never mention the place; on JSON Lines it reads the raw line, so most records are never built. The same
 per-record function runs in this process (``engine="local"``) or on Dask workers
 (``engine="dask"``: a local cluster of processes, or ``scheduler="tcp://HOST:PORT"``); results
 come back in record order, so both give the same claims with the same ids (the Dask side is
@@ -16,30 +16,27 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import accumulate
 from pathlib import Path
 
 from mosulmap.claims import claim_prefix
 from mosulmap.errors import InputError
 from mosulmap.extract import ArticleResult, extract_text
-from mosulmap.gazetteer import Gazetteer
 from mosulmap.records import (
     MAX_RECORD_BYTES,
     BadRecord,
+    Cleared,
     ReadOptions,
     Record,
     iter_records,
 )
+from mosulmap.relevance import Relevance
 from mosulmap.resolver import Resolver
 
 BATCH = 500  # records per task: big enough to amortise scheduling, small enough to balance
-SCAN_BYTES = 8 << 20  # the relevance pass joins at most this much text for one scan
 
 
 @dataclass
@@ -73,80 +70,6 @@ class CorpusResult:
         return [{"bad_record": b.where, "reason": b.reason} for b in self.bad] + [
             {"total": self.summary(), "read": self.read, "irrelevant": self.irrelevant,
              "extracted": self.extracted, "claims": self.claim_count, "bad": len(self.bad)}]
-
-
-# -- relevance -------------------------------------------------------------------------------------
-
-def relevance_words(gazetteer: Gazetteer) -> list[str]:
-    """What the relevance pass looks for, lower-cased: the campaign's city names and every mapped
-    name and variant of 4 characters or more (also without "al-"/"el-", and Arabic without حي/منطقة)."""
-    words = {w.lower() for w in gazetteer.campaign.city_names}
-    for place in gazetteer.mapped():
-        for name in place.names:
-            for form in (name.lower(), re.sub(r"^(?:al|el)[-\s]", "", name.lower()),
-                         re.sub(r"^(?:حي|منطقة)\s+", "", name)):
-                if len(form) >= 4:
-                    words.add(form)
-    return sorted(words)
-
-
-class Relevance:
-    """Does a text mention the campaign's city or any of its mapped gazetteer names? One RE2
-    regular expression (google-re2: a DFA, compiled once), case-insensitive. Latin names match as
-    whole words ("Amn" must not hit "amnesty"; RE2's word boundary is ASCII, so a name whose edge is
-    not an ASCII letter or digit goes without it: more texts pass, none that names a place is lost);
-    Arabic names match anywhere, prefixes and all."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        import re2
-
-        parts = []
-        for word in relevance_words(gazetteer):
-            literal = re2.escape(word)
-            if word[0] > "\u05ff":
-                parts.append(literal)
-            else:
-                edge = [r"\b" if ch.isascii() and ch.isalnum() else "" for ch in (word[0], word[-1])]
-                parts.append(edge[0] + literal + edge[1])
-        options = re2.Options()
-        options.case_sensitive = False
-        options.max_mem = 64 << 20  # room for the DFA of a few thousand names
-        self.search_bytes = re2.compile("|".join(parts).encode(), options).search if parts else \
-            (lambda blob, position: None)
-
-    def many(self, texts: list[str]) -> list[bool]:
-        """Which texts mention a name, in one scan of the batch: the texts are joined, as UTF-8,
-        with a NUL byte between them (no name holds one, and it is no word character, so a match
-        never spans two texts and word edges stay where they were); each match marks its text,
-        and the scan goes on at the next one. A relevant text costs one call, an irrelevant one
-        none (a call per text, and its conversion to UTF-8, cost more than the scan)."""
-        found: list[bool] = []
-        group: list[bytes] = []
-        size = 0
-        for text in texts:
-            encoded = text.encode("utf-8", "surrogatepass")
-            if group and size + len(encoded) > SCAN_BYTES:  # a batch of long records: a few scans, bounded copies
-                found += self._scan(group)
-                group, size = [], 0
-            group.append(encoded)
-            size += len(encoded) + 1
-        return found + (self._scan(group) if group else [])
-
-    def _scan(self, encoded: list[bytes]) -> list[bool]:
-        starts = list(accumulate((len(b) + 1 for b in encoded[:-1]), initial=0))
-        blob = b"\0".join(encoded)
-        found = [False] * len(encoded)
-        search, position = self.search_bytes, 0
-        while (m := search(blob, position)) is not None:
-            i = bisect_right(starts, m.start()) - 1
-            found[i] = True
-            if i + 1 == len(starts):
-                break
-            position = starts[i + 1]
-        return found
-
-    def __call__(self, text: str) -> bool:
-        return self.many([text])[0]
 
 
 # -- the per-record function and the engines ---------------------------------------------------------
@@ -188,9 +111,13 @@ def process_batch(records: list[Record], gazetteer_path: str | None = None, rele
     return out
 
 
-def _batches(records: Iterable[Record | BadRecord], result: CorpusResult) -> Iterator[list[Record]]:
+def _batches(records: Iterable[Record | BadRecord | Cleared], result: CorpusResult) -> Iterator[list[Record]]:
     batch: list[Record] = []
     for r in records:
+        if type(r) is Cleared:  # cleared by the scan of their lines: read, and never naming the place
+            result.read += r.count
+            result.irrelevant += r.count
+            continue
         if isinstance(r, BadRecord):
             result.bad.append(r)
             continue
@@ -271,7 +198,8 @@ def extract_corpus(
         campaign = str(load_campaign(campaign).folder)  # checked here; workers get an absolute folder
     result = CorpusResult(sink=sink)
     if engine == "local":
-        batches = _batches(iter_records(inputs, strict, options), result)
+        scan = _state(gazetteer, campaign)[1].lines if relevance else None
+        batches = _batches(iter_records(inputs, strict, options, scan), result)
         outputs = (process_batch(b, gazetteer, relevance, published, campaign) for b in batches)
         _collect(result, tqdm(outputs, desc="batches", unit="batch", disable=not progress, file=sys.stderr))
     elif engine == "dask":

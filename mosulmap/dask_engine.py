@@ -18,21 +18,23 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
-from mosulmap.corpus import CorpusResult, _collect, process_batch
+from mosulmap.corpus import CorpusResult, _collect, _state, process_batch
 from mosulmap.errors import InputError
 from mosulmap.records import (
     MAX_RECORD_BYTES,
     BadRecord,
+    Cleared,
     ReadOptions,
     Record,
+    Scan,
     folder_files,
     iter_records,
     json_lines,
     kind_of,
     read_article,
     read_table,
-    record_from_row,
     regular_file_problem,
+    table_record,
 )
 
 SCHEDULER_ADDRESS = re.compile(r"(?:tcp|tls|ucx|inproc)://[\w.\-\[\]:]+:\d{1,5}(?:/[\w/-]*)?")
@@ -226,7 +228,8 @@ def _line_chunks(path: Path, threads: int = 1) -> Iterator[tuple]:
             start, line = end, line + lines
 
 
-def _task_records(task: tuple, strict: bool, options: ReadOptions) -> Iterator[Record | BadRecord]:
+def _task_records(task: tuple, strict: bool, options: ReadOptions,
+                  scan: Scan | None = None) -> Iterator[Record | BadRecord | Cleared]:
     kind = task[0]
     if kind == "folder":
         _, folder, shown, files = task
@@ -242,31 +245,26 @@ def _task_records(task: tuple, strict: bool, options: ReadOptions) -> Iterator[R
         return
     if kind == "files":
         for path, shown in task[1]:
-            for r in iter_records([path], strict, options):
+            for r in iter_records([path], strict, options, scan):
                 yield _shown(r, path, shown)
         return
     if kind == "whole":
         _, path, shown = task
-        for r in read_table(Path(path), options, strict):
+        for r in read_table(Path(path), options, strict, scan):
             yield _shown(r, path, shown)
         return
     _, path, shown, start, end, number = task
     with open(path, "rb") as handle:
         handle.seek(start)
-        for where, row in json_lines(handle, options.max_record_bytes, number, end):
-            try:
-                if isinstance(row, Exception):
-                    raise row
-                yield record_from_row(row, f"{shown}#{where}", options.max_record_bytes)
-            except (ValueError, TypeError) as exc:
-                if strict:
-                    raise InputError(f"bad record: {exc}", shown, where) from None
-                yield BadRecord(f"{shown}:{where}", str(exc))
+        for where, row in json_lines(handle, options.max_record_bytes, number, end, scan):
+            yield table_record(row, shown, where, options.max_record_bytes, strict)
 
 
-def _shown(r: Record | BadRecord, path: str, shown: str) -> Record | BadRecord:
+def _shown(r: Record | BadRecord | Cleared, path: str, shown: str) -> Record | BadRecord | Cleared:
     """A record read through an absolute path, named as the user gave it (keys and ids agree
     with the one-process run)."""
+    if type(r) is Cleared:
+        return r
     if isinstance(r, BadRecord):
         return BadRecord(r.where.replace(path, shown, 1), r.reason)
     return Record(r.key.replace(path, shown, 1), r.text, r.published, r.url, r.publisher, r.title)
@@ -279,8 +277,14 @@ def process_task(task: tuple, gazetteer_path: str | None = None, relevance: bool
     """Read one task's records on the worker and extract them: (records read, bad records, results)."""
     records: list[Record] = []
     bad: list[BadRecord] = []
-    for r in _task_records(task, strict, ReadOptions(max_record_bytes, follow_links)):
-        (bad if isinstance(r, BadRecord) else records).append(r)
-    return len(records), bad, process_batch(records, gazetteer_path, relevance, fallback_published, campaign)
+    cleared = 0  # records whose line the relevance scan cleared
+    scan = _state(gazetteer_path, campaign)[1].lines if relevance else None
+    for r in _task_records(task, strict, ReadOptions(max_record_bytes, follow_links), scan):
+        if type(r) is Cleared:
+            cleared += r.count
+        else:
+            (bad if isinstance(r, BadRecord) else records).append(r)
+    outputs = process_batch(records, gazetteer_path, relevance, fallback_published, campaign)
+    return len(records) + cleared, bad, outputs + [None] * cleared
 
 

@@ -22,7 +22,7 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ TABLE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
 FIELDS = ("text", "published", "url", "publisher", "title")
 MAX_RECORD_BYTES = 1 << 20  # 1 MiB: fifty times a long news article; the extractor reads ~200 KB/s
 READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeError)
+Scan = Callable[[bytes], list[int]]  # a block of whole lines -> offsets of the lines to read in full
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,10 @@ def folder_files(folder: Path, options: ReadOptions) -> Iterator[Path | BadRecor
         yield path
 
 
-def iter_records(inputs: Iterable[str | Path], strict: bool = False,
-                 options: ReadOptions | None = None) -> Iterator[Record | BadRecord]:
-    """Every record of every input, in a fixed order (folders sorted by file name)."""
+def iter_records(inputs: Iterable[str | Path], strict: bool = False, options: ReadOptions | None = None,
+                 scan: Scan | None = None) -> Iterator[Record | BadRecord | Cleared]:
+    """Every record of every input, in a fixed order (folders sorted by file name); JSON Lines
+    records that ``scan`` clears are counted, not built (see :func:`json_lines`)."""
     options = options or ReadOptions()
     for item in inputs:
         path = Path(item)
@@ -144,7 +146,7 @@ def iter_records(inputs: Iterable[str | Path], strict: bool = False,
         elif kind_of(path) == ".txt":
             yield from read_article(path, options, strict)
         else:
-            yield from read_table(path, options, strict)
+            yield from read_table(path, options, strict, scan)
 
 
 def _report(bad: BadRecord, strict: bool) -> Iterator[BadRecord]:
@@ -173,32 +175,49 @@ def read_article(path: Path, options: ReadOptions, strict: bool = False) -> Iter
 
 def record_from_row(row: dict, key: str, limit: int) -> Record:
     """A table row as a Record (ValueError when it has no text, bad metadata or is too large)."""
+    text, published = checked_row(row, limit)
+    title = row.get("title")
+    return Record(key, text, published, str(row.get("url") or ""), str(row.get("publisher") or ""),
+                  str(title) if title else None)
+
+
+def checked_row(row: dict, limit: int) -> tuple[str, date | None]:
+    """The text and publication date of a row, or the ValueError that makes it a bad record."""
     text = row.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text or text.isspace():
         raise ValueError("no text")
     if len(text) > limit:
         raise ValueError(f"larger than the record limit ({_size(limit)})")
-    title = row.get("title")
-    return Record(key, text, parse_published(row.get("published")), str(row.get("url") or ""),
-                  str(row.get("publisher") or ""), str(title) if title else None)
+    return text, parse_published(row.get("published"))
 
 
-def read_table(path: Path, options: ReadOptions, strict: bool = False) -> Iterator[Record | BadRecord]:
-    """Records of a JSON Lines, CSV or Parquet file; a bad row is reported and the rest read."""
+def read_table(path: Path, options: ReadOptions, strict: bool = False,
+               scan: Scan | None = None) -> Iterator[Record | BadRecord | Cleared]:
+    """Records of a JSON Lines, CSV or Parquet file; a bad row is reported and the rest read.
+    ``scan`` (JSON Lines only): see :func:`json_lines`."""
     number = 0
     try:
-        for number, row in _rows(path, options):
-            try:
-                if isinstance(row, Exception):
-                    raise row
-                yield record_from_row(row, f"{path}#{number}", options.max_record_bytes)
-            except (ValueError, TypeError) as exc:
-                if strict:
-                    raise InputError(f"bad record: {exc}", path, number) from None
-                yield BadRecord(f"{path}:{number}", str(exc))
+        for number, row in _rows(path, options, scan):
+            yield table_record(row, str(path), number, options.max_record_bytes, strict)
     except (*READ_ERRORS, _ParquetError) as exc:  # a truncated gzip, bad deflate data, a broken Parquet file
         where = f"{path}:{number + 1}" if number else str(path)
         yield from _report(BadRecord(where, f"cannot read further: {_first_line(exc)}"), strict)
+
+
+def table_record(row: dict | Exception | Cleared, shown: str, number: int, limit: int,
+                 strict: bool) -> Record | BadRecord | Cleared:
+    """Record ``number`` of a table named ``shown``: the record, or a bad record (an error with
+    ``strict``); cleared records pass as they are."""
+    try:
+        if type(row) is Cleared:
+            return row
+        if isinstance(row, Exception):
+            raise row
+        return record_from_row(row, f"{shown}#{number}", limit)
+    except (ValueError, TypeError) as exc:
+        if strict:
+            raise InputError(f"bad record: {exc}", shown, number) from None
+        return BadRecord(f"{shown}:{number}", str(exc))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -210,7 +229,8 @@ class _ParquetError(Exception):
     pass
 
 
-def _rows(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict | Exception]]:
+def _rows(path: Path, options: ReadOptions,
+          scan: Scan | None = None) -> Iterator[tuple[int, dict | Exception | Cleared]]:
     kind = kind_of(path)
     if kind == ".parquet":
         yield from _parquet_rows(path)
@@ -218,37 +238,102 @@ def _rows(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict | Except
         yield from _csv_rows(path, options.max_record_bytes)
     else:
         with _open_binary(path) as handle:
-            yield from json_lines(handle, options.max_record_bytes)
+            yield from json_lines(handle, options.max_record_bytes, scan=scan)
 
 
-def json_lines(handle, limit: int, first: int = 1, end: int | None = None) -> Iterator[tuple[int, dict | Exception]]:
+@dataclass(frozen=True)
+class Cleared:
+    """Good records that the scan of their lines cleared: read and checked, and never naming the place."""
+
+    count: int
+
+
+BLOCK_BYTES = 4 << 20  # JSON Lines are read in blocks of this size (the scan reads a block at once)
+
+
+def json_lines(handle, limit: int, first: int = 1, end: int | None = None,
+               scan: Scan | None = None) -> Iterator[tuple[int, dict | Exception | Cleared]]:
     """(line number, object or error) for each non-blank line of a binary stream, lines split on
-    ``\\n`` only; a line longer than ``limit`` is skipped unread. ``end`` stops at a byte offset
-    (the end of a Dask worker's share of the file)."""
+    ``\\n`` only; a line longer than ``limit`` is skipped unparsed. ``end`` stops at a byte offset
+    (the end of a Dask worker's share of the file). ``scan``, given a block of whole lines, names
+    the offsets of those that may mention the place (:meth:`mosulmap.relevance.Relevance.lines`):
+    the others are parsed all the same (a bad one is reported) and given as :class:`Cleared`.
+    The stream is read in blocks; memory stays within a block and one line of ``limit`` bytes."""
     number = first - 1
     position = handle.tell() if end is not None else 0
-    while end is None or position < end:
-        line = handle.readline(limit + 2)
-        if not line:
-            return
+    carry = b""  # the start of a line that goes on in the next block
+    skipping = False  # inside a line longer than the limit: read to its end, not kept
+    while True:
+        data = handle.read(BLOCK_BYTES if end is None else max(0, min(BLOCK_BYTES, end - position)))
+        position += len(data)
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if not data:
+                break
+            if not skipping:
+                carry += data
+                if len(carry) > limit:
+                    number += 1
+                    yield number, _oversized(limit)
+                    carry, skipping = b"", True
+            continue
+        if skipping:
+            block, skipping = data[data.find(b"\n") + 1:cut + 1], False
+        else:
+            block = carry + data[:cut + 1] if carry else data[:cut + 1]
+        carry = data[cut + 1:]
+        yield from _block_lines(block, number, limit, scan)
+        number += block.count(b"\n")
+        if len(carry) > limit:
+            number += 1
+            yield number, _oversized(limit)
+            carry, skipping = b"", True
+    if carry and not skipping:  # the last line, without a line end
+        yield from _block_lines(carry + b"\n", number, limit, scan)
+
+
+def _oversized(limit: int) -> ValueError:
+    return ValueError(f"line longer than the record limit ({_size(limit)})")
+
+
+def _block_lines(block: bytes, number: int, limit: int,
+                 scan: Scan | None) -> Iterator[tuple[int, dict | Exception | Cleared]]:
+    """The lines of a block of whole lines (each ends with ``\\n``), the first being line
+    ``number + 1``. A line the scan clears is parsed and checked all the same (a bad one is
+    reported); a run of good ones is given as one :class:`Cleared`, numbered as its last line."""
+    named = iter(scan(block)) if scan is not None else None
+    wanted = next(named, -1) if named is not None else 0
+    offset, cleared = 0, 0
+    for line in block.split(b"\n")[:-1]:
         number += 1
-        position += len(line)
-        if len(line) > limit + 1 or (len(line) == limit + 2 and not line.endswith(b"\n")):
-            while line and not line.endswith(b"\n"):  # skip the rest of the oversized line
-                line = handle.readline(1 << 20)
-                position += len(line)
-            yield number, ValueError(f"line longer than the record limit ({_size(limit)})")
-            continue
-        if number == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
-        if not line.strip():
-            continue
-        try:
-            obj = _parse_json(line)
-        except ValueError as exc:
-            yield number, ValueError(_first_line(exc))
-            continue
-        yield number, obj if isinstance(obj, dict) else ValueError("not a JSON object")
+        at, offset = offset, offset + len(line) + 1
+        if len(line) > limit:
+            problem: Exception | None = _oversized(limit)
+        else:
+            if number == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")
+            if not line.strip():
+                continue
+            try:
+                obj = _parse_json(line)
+                problem = None if isinstance(obj, dict) else ValueError("not a JSON object")
+            except ValueError as exc:
+                problem = ValueError(_first_line(exc))
+        if problem is None and named is not None and at != wanted:
+            try:
+                checked_row(obj, limit)
+                cleared += 1
+                continue
+            except (ValueError, TypeError) as exc:
+                problem = exc
+        if cleared:
+            yield number - 1, Cleared(cleared)
+            cleared = 0
+        yield number, obj if problem is None else problem
+        if named is not None and at == wanted:
+            wanted = next(named, -1)
+    if cleared:
+        yield number, Cleared(cleared)
 
 
 def _parse_json(line: bytes) -> object:

@@ -22,7 +22,8 @@ import pytest
 
 from mosulmap import settings
 from mosulmap.claim_files import read_claims, write_claims
-from mosulmap.corpus import Relevance, extract_corpus, relevance_words
+from mosulmap.corpus import extract_corpus
+from mosulmap.relevance import Relevance, relevance_words
 
 PLACES = ["Karama", "Zuhur", "Samah", "Quds", "Intisar", "Sumer", "Masarif", "Bakr", "Wahda", "Tahrir"]
 RELEVANT = [
@@ -157,12 +158,12 @@ def test_the_relevance_pass_lets_through_every_text_that_names_a_place(gazetteer
 
 
 def test_the_relevance_pass_scans_long_batches_in_bounded_pieces(gazetteer, monkeypatch):
-    from mosulmap import corpus
+    from mosulmap import relevance
 
     relevant = Relevance(gazetteer)
     texts = [r["text"] for r in generate(300, share=0.3)] + ["Karama", "", "x" * 5000]
     whole = relevant.many(texts)
-    monkeypatch.setattr(corpus, "SCAN_BYTES", 2_000)  # many pieces: the same answers
+    monkeypatch.setattr(relevance, "SCAN_BYTES", 2_000)  # many pieces: the same answers
     assert relevant.many(texts) == whole and sum(whole) > 50
 
 
