@@ -307,6 +307,13 @@ def _block_lines(block: bytes, number: int, limit: int,
     for line in block.split(b"\n")[:-1]:
         number += 1
         at, offset = offset, offset + len(line) + 1
+        if named is not None and at != wanted and len(line) <= limit:
+            try:  # a cleared line, checked on the fast path (a line that fails it is read again below)
+                if checked_row(orjson.loads(line), limit):
+                    cleared += 1
+                    continue
+            except (orjson.JSONDecodeError, ValueError, TypeError, AttributeError):
+                pass
         if len(line) > limit:
             problem: Exception | None = _oversized(limit)
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,6 +47,7 @@ OF_IN_BEFORE = compile_folded(r"\b(?:of|in)\s+$")
 AL_PREFIX = compile_folded(r"^(?:al|el)[-\s]")
 PLACE_NOUN_AFTER = compile_folded(r"^\s+(?:neighbou?rhoods?|districts?|areas?|quarters?)\b", re.I)
 ARABIC_QUOTES = str.maketrans({c: " " for c in "«»\"“”"})
+PIECE_MEMO = 50_000  # capitalised runs remembered per scanner (a few MB)
 
 BUILDINGS = (r"hospital|mosque|building|compound|complex|(?:military\s+)?base|station|headquarters|HQ|plant|factory|"
              r"school|college|bridge|prison|market|church|shrine|stadium|airport|hotel|palace|camp|barracks|"
@@ -213,6 +214,7 @@ class Scanner:
         self.resolver = resolver
         self.phrases = _phrase_names(resolver)
         self.translated, self.glosses = _translated_names(resolver)
+        self._piece_memo: dict[frozenset[str], dict[str, tuple]] = {}
 
     @classmethod
     def for_resolver(cls, resolver: Resolver) -> Scanner:
@@ -273,6 +275,30 @@ class Scanner:
 
     def _singles(self, text, phrase, offset, sentence, found, unplaced) -> None:
         """Longest sub-phrases of a capitalised run that the gazetteer knows exactly."""
+        for where, piece, match in self._pieces(phrase):
+            if match is not None:
+                self.keep(text, offset + where, piece, match, sentence, found, unplaced)
+                continue
+            # An unknown name introduced as a place ("the Zarqawi neighbourhood") is reported.
+            before = text[max(0, offset - 20): offset]
+            after = text[offset + len(phrase): offset + len(phrase) + 16]
+            if OF_IN_BEFORE.search(before) and PLACE_NOUNS.search(before) or PLACE_NOUNS.match(after.strip()):
+                self.keep(text, offset + where, piece, self.resolver.resolve(piece), sentence, found, unplaced)
+
+    def _pieces(self, phrase: str) -> tuple[tuple[int, str, Match | None], ...]:
+        """How a capitalised run splits into names, as (offset in the run, name, match): the
+        longest sub-phrases the gazetteer knows (with their match) and the single words that only
+        look like names (None). The same runs ("Iraqi", "Mosul", "Islamic State") come back in
+        article after article, so each is worked out once per campaign (in a bounded memo)."""
+        memo = self._piece_memo.setdefault(_not_places(), {})
+        pieces = memo.get(phrase)
+        if pieces is None:
+            if len(memo) >= PIECE_MEMO:
+                memo.clear()
+            pieces = memo[phrase] = tuple(self._split_run(phrase))
+        return pieces
+
+    def _split_run(self, phrase: str) -> Iterator[tuple[int, str, Match | None]]:
         words = phrase.split()
         starts, position = [], 0
         for w in words:
@@ -288,19 +314,13 @@ class Scanner:
                     continue
                 match = self.resolver.lookup(piece)
                 if match is not None:
-                    where = offset + starts[i] + raw.find(piece)
-                    self.keep(text, where, piece, match, sentence, found, unplaced)
+                    yield starts[i] + raw.find(piece), piece, match
                     i = j - 1
                     break
             else:
-                # An unknown name introduced as a place ("the Zarqawi neighbourhood") is reported.
                 piece = words[i].strip(" .,'’\"")
-                before = text[max(0, offset - 20): offset]
-                after = text[offset + len(phrase): offset + len(phrase) + 16]
-                if looks_like_name(piece) and (OF_IN_BEFORE.search(before) and PLACE_NOUNS.search(before)
-                                               or PLACE_NOUNS.match(after.strip())):
-                    where = offset + starts[i]
-                    self.keep(text, where, piece, self.resolver.resolve(piece), sentence, found, unplaced)
+                if looks_like_name(piece):
+                    yield starts[i], piece, None
             i += 1
 
     def keep(self, text, where, item, match, sentence, found, unplaced, role: str | None = None) -> None:
