@@ -258,38 +258,58 @@ def json_lines(handle, limit: int, first: int = 1, end: int | None = None,
     (the end of a Dask worker's share of the file). ``scan``, given a block of whole lines, names
     the offsets of those that may mention the place (:meth:`mosulmap.relevance.Relevance.lines`):
     the others are parsed all the same (a bad one is reported) and given as :class:`Cleared`.
-    The stream is read in blocks; memory stays within a block and one line of ``limit`` bytes."""
+    The stream is read in blocks; memory stays within a block and one line of ``limit`` bytes.
+    A read error (a truncated gzip stream) is raised after the whole lines read before it."""
     number = first - 1
     position = handle.tell() if end is not None else 0
     carry = b""  # the start of a line that goes on in the next block
     skipping = False  # inside a line longer than the limit: read to its end, not kept
     while True:
-        data = handle.read(BLOCK_BYTES if end is None else max(0, min(BLOCK_BYTES, end - position)))
+        data, fault = _read_block(handle, BLOCK_BYTES if end is None else max(0, min(BLOCK_BYTES, end - position)))
         position += len(data)
         cut = data.rfind(b"\n")
         if cut < 0:
-            if not data:
-                break
             if not skipping:
                 carry += data
                 if len(carry) > limit:
                     number += 1
                     yield number, _oversized(limit)
                     carry, skipping = b"", True
-            continue
-        if skipping:
-            block, skipping = data[data.find(b"\n") + 1:cut + 1], False
         else:
-            block = carry + data[:cut + 1] if carry else data[:cut + 1]
-        carry = data[cut + 1:]
-        yield from _block_lines(block, number, limit, scan)
-        number += block.count(b"\n")
-        if len(carry) > limit:
-            number += 1
-            yield number, _oversized(limit)
-            carry, skipping = b"", True
+            if skipping:
+                block, skipping = data[data.find(b"\n") + 1:cut + 1], False
+            else:
+                block = carry + data[:cut + 1] if carry else data[:cut + 1]
+            carry = data[cut + 1:]
+            yield from _block_lines(block, number, limit, scan)
+            number += block.count(b"\n")
+            if len(carry) > limit:
+                number += 1
+                yield number, _oversized(limit)
+                carry, skipping = b"", True
+        if fault is not None:
+            raise fault
+        if not data:
+            break
     if carry and not skipping:  # the last line, without a line end
         yield from _block_lines(carry + b"\n", number, limit, scan)
+
+
+def _read_block(handle, size: int) -> tuple[bytes, Exception | None]:
+    """Up to ``size`` bytes of a stream (fewer only at its end), and the error that stopped the
+    read, if one did: a compressed stream is read a piece at a time (``read1``), so what it gave
+    before a fault is kept."""
+    parts, got = [], 0
+    try:
+        while got < size:
+            piece = handle.read1(size - got)
+            if not piece:
+                break
+            parts.append(piece)
+            got += len(piece)
+    except READ_ERRORS as exc:
+        return b"".join(parts), exc
+    return parts[0] if len(parts) == 1 else b"".join(parts), None
 
 
 def _oversized(limit: int) -> ValueError:

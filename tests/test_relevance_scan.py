@@ -133,3 +133,21 @@ def test_a_range_of_a_file_reads_the_lines_of_the_whole(monkeypatch):
     second = list(json_lines(handle, 1000, data.count(b"\n", 0, cut) + 1, len(data), _EAST[0].lines))
     assert [n for n, r in first + second if type(r) is dict] == [n for n, k, _ in whole if k == "row"]
     assert sum(r.count for _, r in first + second if type(r) is Cleared) == 26
+
+
+@pytest.mark.parametrize("block", [64, 1 << 22])
+def test_a_truncated_gzip_stream_keeps_every_whole_line_before_the_fault(tmp_path, monkeypatch, block):
+    import gzip
+
+    from mosulmap.records import BadRecord, Record, iter_records
+
+    monkeypatch.setattr(records, "BLOCK_BYTES", block)
+    rows = [json.dumps({"text": f"Report {i} from Karama" if i % 2 else f"Report {i}"}) for i in range(3000)]
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode())[:-200])
+    for scan in (None, _EAST[0].lines):
+        got = list(iter_records([path], scan=scan))
+        kept = sum(isinstance(r, Record) for r in got) + sum(r.count for r in got if isinstance(r, Cleared))
+        bad = [r for r in got if isinstance(r, BadRecord)]
+        assert 2500 < kept < 3000 and len(bad) == 1
+        assert bad[0].where == f"{path}:{kept + 1}" and "cannot read further" in bad[0].reason
