@@ -29,12 +29,11 @@ from mosulmap.records import (
     Scan,
     folder_files,
     iter_records,
-    json_lines,
     kind_of,
+    line_records,
     read_article,
     read_table,
     regular_file_problem,
-    table_record,
 )
 
 SCHEDULER_ADDRESS = re.compile(r"(?:tcp|tls|ucx|inproc)://[\w.\-\[\]:]+:\d{1,5}(?:/[\w/-]*)?")
@@ -256,8 +255,7 @@ def _task_records(task: tuple, strict: bool, options: ReadOptions,
     _, path, shown, start, end, number = task
     with open(path, "rb") as handle:
         handle.seek(start)
-        for where, row in json_lines(handle, options.max_record_bytes, number, end, scan):
-            yield table_record(row, shown, where, options.max_record_bytes, strict)
+        yield from line_records(handle, shown, options, strict, number, end, scan)
 
 
 def _shown(r: Record | BadRecord | Cleared, path: str, shown: str) -> Record | BadRecord | Cleared:

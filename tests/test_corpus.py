@@ -230,7 +230,9 @@ def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster, 
     rows = generate(3000, share=0.25, seed=11)
     corpus = _jsonl(tmp_path / "corpus.jsonl", rows)
     with corpus.open("a", encoding="utf-8") as handle:
-        handle.write("{broken\n" + json.dumps(rows[0]) + "\n")
+        # a line that is no JSON, and one that names no place with a bad date: both reported on both engines
+        handle.write("{broken\n" + json.dumps({"text": "Wheat prices rose.", "published": "soon"}) + "\n"
+                     + json.dumps(rows[0]) + "\n")
     folder = tmp_path / "articles"
     folder.mkdir()
     for i, r in enumerate(rows[:40]):
@@ -240,7 +242,7 @@ def test_a_dask_cluster_gives_the_claims_of_one_process(tmp_path, dask_cluster, 
     assert len(local.claims) > 500
     assert _keys(distributed.claims) == _keys(local.claims)  # same claims, same ids, same order
     assert (distributed.read, distributed.irrelevant) == (local.read, local.irrelevant)
-    assert [b.where for b in distributed.bad] == [b.where for b in local.bad] == [f"{corpus}:3001"]
+    assert [b.where for b in distributed.bad] == [b.where for b in local.bad] == [f"{corpus}:3001", f"{corpus}:3002"]
 
 
 def test_a_json_lines_file_is_cut_into_even_ranges_for_every_worker(tmp_path, monkeypatch):

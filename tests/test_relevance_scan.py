@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mosulmap import records
+from mosulmap import rows as row_reader
 from mosulmap.campaign import load_campaign
 from mosulmap.gazetteer import load_gazetteer
-from mosulmap.records import Cleared, json_lines
 from mosulmap.relevance import Relevance, relevance_words
+from mosulmap.rows import Cleared, json_lines
 
 
 def _every_char_escaped(text: str) -> str:
@@ -94,7 +94,7 @@ def test_the_raw_scan_misses_no_text_the_text_pass_finds(parts, encoder):
 
 
 def _read(data: bytes, block: int, monkeypatch, limit: int = 60, **kw) -> list:
-    monkeypatch.setattr(records, "BLOCK_BYTES", block)
+    monkeypatch.setattr(row_reader, "BLOCK_BYTES", block)
     out = []
     for number, row in json_lines(io.BytesIO(data), limit, **kw):
         kind = "error" if isinstance(row, Exception) else "cleared" if isinstance(row, Cleared) else "row"
@@ -141,7 +141,7 @@ def test_a_truncated_gzip_stream_keeps_every_whole_line_before_the_fault(tmp_pat
 
     from mosulmap.records import BadRecord, Record, iter_records
 
-    monkeypatch.setattr(records, "BLOCK_BYTES", block)
+    monkeypatch.setattr(row_reader, "BLOCK_BYTES", block)
     rows = [json.dumps({"text": f"Report {i} from Karama" if i % 2 else f"Report {i}"}) for i in range(3000)]
     path = tmp_path / "cut.jsonl.gz"
     path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode())[:-200])
