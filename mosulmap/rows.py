@@ -1,7 +1,8 @@
 """The rows of a table file, as (row number, row or error): JSON Lines (read in blocks, with an
 optional relevance scan of each block's raw bytes), CSV and Parquet. What a row must hold to be
 a record, and what a record is, is :mod:`mosulmap.records`' business; here a row is whatever the
-file holds, and a row that cannot be read is an error in its place, never the end of the file.
+file holds, and a row that cannot be parsed is an error in its place. A stream that cannot be read
+further (a truncated gzip file) raises, after the rows read before the fault.
 """
 
 from __future__ import annotations
