@@ -225,13 +225,18 @@ def _rows(path: Path, options: ReadOptions,
         yield from csv_rows(path, options.max_record_bytes)
     else:
         with open_binary(path) as handle:
-            yield from json_lines(handle, options.max_record_bytes, scan=scan,
-                                  check=partial(checked_row, limit=options.max_record_bytes))
+            yield from _json_rows(handle, options.max_record_bytes, scan)
+
+
+def _json_rows(handle, limit: int, scan: Scan | None, first: int = 1,
+               end: int | None = None) -> Iterator[tuple[int, dict | Exception | Cleared]]:
+    """JSON Lines rows, the lines the scan clears checked as records are."""
+    return json_lines(handle, limit, first, end, scan, partial(checked_row, limit=limit))
 
 
 def line_records(handle, shown: str, options: ReadOptions, strict: bool, first: int, end: int,
                  scan: Scan | None = None) -> Iterator[Record | BadRecord | Cleared]:
     """The records of a byte range of a JSON Lines file (a Dask worker's share), from line ``first``."""
     limit = options.max_record_bytes
-    for number, row in json_lines(handle, limit, first, end, scan, partial(checked_row, limit=limit)):
+    for number, row in _json_rows(handle, limit, scan, first, end):
         yield table_record(row, shown, number, limit, strict)

@@ -57,9 +57,9 @@ def json_lines(handle, limit: int, first: int = 1, end: int | None = None, scan:
     ``\\n`` only; a line longer than ``limit`` is skipped unparsed. ``end`` stops at a byte offset
     (the end of a Dask worker's share of the file). ``scan``, given a block of whole lines, names
     the offsets of those that may mention the place (:meth:`mosulmap.relevance.Relevance.lines`):
-    the others are parsed all the same, and ``check`` (which raises ValueError or TypeError for a
-    row that is no good record) is run on them: a bad one is given as its error, the good ones as
-    :class:`Cleared`.
+    the others are parsed all the same, and those that pass ``check`` (which raises ValueError or
+    TypeError for a row that is no good record) are counted as :class:`Cleared`; the rest are given
+    as they read, so a bad record is reported wherever it stands.
     The stream is read in blocks; memory stays within a block and one line of ``limit`` bytes.
     A read error (a truncated gzip stream) is raised after the whole lines read before it."""
     number = first - 1
@@ -121,8 +121,9 @@ def _oversized(limit: int) -> ValueError:
 def _block_lines(block: bytes, number: int, limit: int, scan: Scan | None,
                  check: Callable[[dict], object] | None) -> Iterator[tuple[int, dict | Exception | Cleared]]:
     """The lines of a block of whole lines (each ends with ``\\n``), the first being line
-    ``number + 1``. A line the scan clears is parsed and checked all the same (a bad one is
-    reported); a run of good ones is given as one :class:`Cleared`, numbered as its last line."""
+    ``number + 1``. A line the scan clears that parses and passes ``check`` is counted, and a run
+    of them given as one :class:`Cleared`, numbered as its last line; any other line is given as
+    it reads, so a bad one is reported with the error it always had."""
     check = check or _any_row
     named = iter(scan(block)) if scan is not None else None
     wanted = next(named, -1) if named is not None else 0
@@ -131,7 +132,7 @@ def _block_lines(block: bytes, number: int, limit: int, scan: Scan | None,
         number += 1
         at, offset = offset, offset + len(line) + 1
         if named is not None and at != wanted and len(line) <= limit:
-            try:  # a cleared line, checked on the fast path (a line that fails it is read again below)
+            try:  # names no place: checked and counted, never built into a record
                 obj = orjson.loads(line)
                 if type(obj) is dict:
                     check(obj)
@@ -140,7 +141,7 @@ def _block_lines(block: bytes, number: int, limit: int, scan: Scan | None,
             except (ValueError, TypeError):  # orjson.JSONDecodeError is a ValueError
                 pass
         if len(line) > limit:
-            problem: Exception | None = _oversized(limit)
+            row: dict | Exception = _oversized(limit)
         else:
             if number == 1:
                 line = line.removeprefix(b"\xef\xbb\xbf")
@@ -148,20 +149,13 @@ def _block_lines(block: bytes, number: int, limit: int, scan: Scan | None,
                 continue
             try:
                 obj = _parse_json(line)
-                problem = None if isinstance(obj, dict) else ValueError("not a JSON object")
+                row = obj if isinstance(obj, dict) else ValueError("not a JSON object")
             except ValueError as exc:
-                problem = ValueError(first_line(exc))
-        if problem is None and named is not None and at != wanted:
-            try:
-                check(obj)
-                cleared += 1
-                continue
-            except (ValueError, TypeError) as exc:
-                problem = exc
+                row = ValueError(first_line(exc))
         if cleared:
             yield number - 1, Cleared(cleared)
             cleared = 0
-        yield number, obj if problem is None else problem
+        yield number, row
         if named is not None and at == wanted:
             wanted = next(named, -1)
     if cleared:
